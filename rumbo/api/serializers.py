@@ -1,0 +1,123 @@
+"""Read-only representations. Translated fields are given in both languages."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from rumbo.organisations.models import Organisation
+from rumbo.plans.models import Activity, ActivityParty, BudgetLine, Plan, PlanElement
+
+
+def bilingual(*names: str) -> list[str]:
+    return [f"{n}_{lang}" for n in names for lang in ("es", "en")]
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = ["code", "kind", "un_system", *bilingual("name", "acronym")]
+
+
+class PlanSerializer(serializers.ModelSerializer):
+    owner_body = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    owner_organisation = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Plan
+        fields = [
+            "code",
+            "kind",
+            *bilingual("title", "short_title", "description"),
+            "period_start",
+            "period_end",
+            "owner_body",
+            "owner_organisation",
+            "parent",
+            "document_version",
+            "status",
+            "visibility",
+            "levels",
+            "version",
+        ]
+
+
+class PlanElementSerializer(serializers.ModelSerializer):
+    plan = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    gcm_objectives = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
+    sdg_targets = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = PlanElement
+        fields = [
+            "id",
+            "plan",
+            "parent",
+            "code",
+            "depth",
+            "order",
+            *bilingual("title", "description", "notes"),
+            "gcm_objectives",
+            "sdg_targets",
+            "visibility",
+            "version",
+        ]
+
+
+class PartySerializer(serializers.ModelSerializer):
+    organisation = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = ActivityParty
+        fields = ["organisation", "role"]
+
+
+class BudgetLineSerializer(serializers.ModelSerializer):
+    funder = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = BudgetLine
+        fields = ["amount", "currency", "source", "funder", "committed", "spent"]
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    plan = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    element = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    working_group = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parties = PartySerializer(many=True, read_only=True)
+    budget_lines = BudgetLineSerializer(many=True, read_only=True)
+    gcm_objectives = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
+    sdg_targets = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    visibility = serializers.IntegerField(source="effective_visibility", read_only=True)
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id",
+            "plan",
+            "element",
+            "code",
+            *bilingual(
+                "title",
+                "description",
+                "references",
+                "responsible_note",
+                "recurrence",
+                "schedule_note",
+                "assumptions_risks",
+                "notes",
+            ),
+            "parties",
+            "working_group",
+            "start_date",
+            "end_date",
+            "term",
+            "plan_year",
+            "status",
+            "budget_lines",
+            "gcm_objectives",
+            "sdg_targets",
+            "visibility",
+            "version",
+        ]

@@ -1,0 +1,53 @@
+"""Form helpers shared by every app."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+LANGUAGE_LABELS = {"es": _("Spanish"), "en": _("English")}
+
+
+class BilingualFormMixin:
+    """Labels the per-language fields of translated content as “Title (Spanish)” and marks
+    the Spanish one of a required pair as required (the English one falls back to it)."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[call-arg]
+        model = self._meta.model  # type: ignore[attr-defined]
+        for name, field in self.fields.items():
+            base, _sep, lang = name.rpartition("_")
+            if lang in LANGUAGE_LABELS and base:
+                try:
+                    original = model._meta.get_field(base)
+                except Exception:
+                    continue
+                field.label = f"{original.verbose_name.capitalize()} ({LANGUAGE_LABELS[lang]})"
+                if lang == "es" and not original.blank:
+                    field.required = True
+                elif lang != "es":
+                    field.required = False
+
+
+class VersionField(forms.IntegerField):
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, min_value=1, **kwargs)
+
+
+def apply_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form, field by field where it names fields."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            target = field if field in form.fields else None
+            for error in errors:
+                form.add_error(target, error)
+    else:
+        for error in exc.error_list:
+            form.add_error(None, error)

@@ -1,0 +1,225 @@
+"""Forms for plans, elements and activities: thin adapters in front of plans.services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from rumbo.core.forms import BilingualFormMixin, VersionField
+from rumbo.organisations.models import Body, Organisation
+
+from .models import Activity, ActivityParty, BudgetLine, Plan, PlanElement
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _bilingual(*names: str) -> list[str]:
+    return [f"{name}_{lang}" for name in names for lang in ("es", "en")]
+
+
+class LevelsField(forms.CharField):
+    """Level names, one per line, as “Spanish | English” (e.g. “Pilar | Pillar”)."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, list):
+            return "\n".join(f"{v.get('es', '')} | {v.get('en', '')}" for v in value)
+        return value
+
+    def to_python(self, value: Any) -> list[dict[str, str]]:
+        levels = []
+        for n, line in enumerate(str(value or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            es, _sep, en = line.partition("|")
+            if not es.strip() and not en.strip():
+                raise ValidationError(
+                    _("Line %(n)s: write the level name as “Spanish | English”."),
+                    params={"n": n},
+                )
+            levels.append({"es": es.strip(), "en": en.strip()})
+        return levels
+
+
+class PlanForm(BilingualFormMixin, forms.ModelForm):
+    version = VersionField()
+    levels = LevelsField(
+        label=_("Level names"),
+        required=False,
+        help_text=_("One per line, top level first, as “Spanish | English”, e.g. Pilar | Pillar."),
+    )
+
+    class Meta:
+        model = Plan
+        fields = [
+            "code",
+            "kind",
+            *_bilingual("title", "short_title", "description"),
+            "period_start",
+            "period_end",
+            "owner_body",
+            "owner_organisation",
+            "parent",
+            "document_version",
+            "status",
+            "visibility",
+            "levels",
+            *_bilingual("source"),
+        ]
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["owner_body"].queryset = Body.objects.visible_to(user)
+        self.fields["owner_organisation"].queryset = Organisation.objects.visible_to(user)
+        parents = Plan.objects.visible_to(user)
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+            self.fields["code"].disabled = True
+        self.fields["parent"].queryset = parents
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+
+class PlanElementForm(BilingualFormMixin, forms.ModelForm):
+    version = VersionField()
+
+    class Meta:
+        model = PlanElement
+        fields = [
+            "parent",
+            "code",
+            "order",
+            *_bilingual("title", "description", "notes"),
+            "gcm_objectives",
+            "sdg_targets",
+            "visibility",
+        ]
+        widgets = {
+            "gcm_objectives": forms.CheckboxSelectMultiple,
+            "sdg_targets": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args: Any, plan: Plan, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        parents = PlanElement.objects.visible_to(user).filter(plan=plan)
+        if self.instance.pk:
+            parents = parents.exclude(pk=self.instance.pk)
+            self.fields["version"].initial = self.instance.version
+        self.fields["parent"].queryset = parents
+        self.plan = plan
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].strip()
+        clash = PlanElement.objects.filter(plan=self.plan, code=code).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise ValidationError(_("Another element of this plan already has this code."))
+        return code
+
+
+class ActivityForm(BilingualFormMixin, forms.ModelForm):
+    version = VersionField()
+
+    class Meta:
+        model = Activity
+        fields = [
+            "element",
+            "code",
+            *_bilingual("title", "description"),
+            "working_group",
+            "start_date",
+            "end_date",
+            "term",
+            "plan_year",
+            *_bilingual("recurrence", "schedule_note"),
+            "status",
+            *_bilingual("assumptions_risks", "responsible_note", "references", "notes"),
+            "linked_elements",
+            "gcm_objectives",
+            "sdg_targets",
+            "visibility",
+        ]
+        widgets = {
+            "start_date": DATE,
+            "end_date": DATE,
+            "gcm_objectives": forms.CheckboxSelectMultiple,
+            "sdg_targets": forms.CheckboxSelectMultiple,
+            "linked_elements": forms.SelectMultiple(attrs={"size": 8}),
+        }
+
+    def __init__(self, *args: Any, plan: Plan, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        visible = PlanElement.objects.visible_to(user).select_related("plan")
+        self.fields["element"].queryset = visible.filter(plan=plan)
+        # Cross-links go to the pillars and topics of strategic plans.
+        self.fields["linked_elements"].queryset = visible.filter(
+            plan__kind=Plan.Kind.STRATEGIC
+        ).order_by("plan__period_start", "depth", "order")
+        self.fields["linked_elements"].label_from_instance = lambda el: (
+            f"{el.plan.period_label} · {el.code} {el.title}"[:120]
+        )
+        self.fields["working_group"].queryset = Body.objects.visible_to(user).filter(
+            kind__in=[Body.Kind.WORKING_GROUP, Body.Kind.AD_HOC_GROUP]
+        )
+        self.fields["plan_year"].help_text = _("1 to %(n)s") % {"n": plan.plan_years}
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+    def clean_code(self) -> str:
+        code = self.cleaned_data["code"].strip()
+        clash = Activity.objects.filter(plan=self.plan, code=code).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise ValidationError(_("Another activity of this plan already has this code."))
+        return code
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        year = data.get("plan_year")
+        if year and year > self.plan.plan_years:
+            self.add_error(
+                "plan_year", _("The plan runs for %(n)s years.") % {"n": self.plan.plan_years}
+            )
+        return data
+
+
+class PartyForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"), queryset=Organisation.objects.none()
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=ActivityParty.Role.choices)
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.visible_to(user)
+
+
+class BudgetLineForm(forms.ModelForm):
+    class Meta:
+        model = BudgetLine
+        fields = ["amount", "currency", "source", "funder", "committed", "spent"]
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["funder"].queryset = Organisation.objects.visible_to(user)
+        for name in ("amount", "committed", "spent"):
+            self.fields[name].localize = True
+            self.fields[name].widget.is_localized = True
+
+
+PartyFormSet = forms.formset_factory(PartyForm, extra=2, can_delete=True)
+BudgetFormSet = forms.formset_factory(BudgetLineForm, extra=1, can_delete=True)
+
+
+def formset_rows(formset: forms.BaseFormSet) -> list[dict[str, Any]]:
+    """The filled, not deleted rows of a formset as plain dicts."""
+    rows = []
+    for form in formset.forms:
+        data = getattr(form, "cleaned_data", None)
+        if not data or data.get("DELETE"):
+            continue
+        rows.append({k: v for k, v in data.items() if k != "DELETE"})
+    return rows

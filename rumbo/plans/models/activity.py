@@ -1,0 +1,176 @@
+"""Activities (what is done), who is responsible, when, and with what money."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rumbo.core.models import VersionedModel
+from rumbo.core.visibility import EffectiveVisibleQuerySet, Visibility
+
+from .plan import Plan, PlanElement
+
+
+class Activity(VersionedModel):
+    class Status(models.TextChoices):
+        NOT_STARTED = "not_started", _("Not started")
+        IN_PROGRESS = "in_progress", _("In progress")
+        FINISHED = "finished", _("Finished")
+        NOT_ACHIEVED = "not_achieved", _("Not achieved")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    class Term(models.TextChoices):
+        SHORT = "short", _("Short term")
+        MEDIUM = "medium", _("Medium term")
+        LONG = "long", _("Long term")
+
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="activities"
+    )
+    element = models.ForeignKey(
+        PlanElement,
+        verbose_name=_("serves"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="activities",
+    )
+    code = models.CharField(_("code"), max_length=40)
+    title = models.TextField(_("activity"))
+    description = models.TextField(_("description"), blank=True)
+    references = models.TextField(_("references"), blank=True)
+    responsible_note = models.TextField(_("responsible parties (as written)"), blank=True)
+    working_group = models.ForeignKey(
+        "organisations.Body",
+        verbose_name=_("working group"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="activities",
+        limit_choices_to={"kind__in": ["working_group", "ad_hoc_group"]},
+    )
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    term = models.CharField(_("term"), max_length=10, choices=Term.choices, blank=True)
+    plan_year = models.PositiveSmallIntegerField(
+        _("year of the plan"), null=True, blank=True, validators=[MinValueValidator(1)]
+    )
+    recurrence = models.CharField(_("recurrence"), max_length=200, blank=True)
+    schedule_note = models.TextField(_("schedule (as written)"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.NOT_STARTED
+    )
+    assumptions_risks = models.TextField(_("assumptions and risks"), blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    linked_elements = models.ManyToManyField(
+        PlanElement,
+        verbose_name=_("pillars and topics"),
+        blank=True,
+        related_name="linked_activities",
+    )
+    gcm_objectives = models.ManyToManyField(
+        "plans.GcmObjective", verbose_name=_("Global Compact objectives"), blank=True
+    )
+    sdg_targets = models.ManyToManyField(
+        "plans.SdgTarget", verbose_name=_("SDG targets"), blank=True
+    )
+    visibility = models.PositiveSmallIntegerField(
+        _("visible to"), choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    effective_visibility = models.PositiveSmallIntegerField(
+        choices=Visibility.choices, default=Visibility.PUBLIC, db_index=True, editable=False
+    )
+
+    objects = EffectiveVisibleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "code"], name="unique_activity_code_in_plan")
+        ]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"[:300]
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.element_id and self.element and self.element.plan_id != self.plan_id:
+            errors["element"] = _("The element must belong to the activity's plan.")
+        if self.start_date and self.end_date and self.start_date > self.end_date:
+            errors["end_date"] = _("The end date cannot be before the start date.")
+        if self.plan_year and self.plan_id and self.plan_year > self.plan.plan_years:
+            errors["plan_year"] = _("The plan runs for %(n)s years.") % {"n": self.plan.plan_years}
+        if errors:
+            raise ValidationError(errors)
+
+
+class ActivityParty(models.Model):
+    class Role(models.TextChoices):
+        LEAD = "lead", _("Lead")
+        ACCOMPANYING = "accompanying", _("Accompanying")
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="parties")
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="activity_roles",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["activity", "role", "order", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["activity", "organisation", "role"], name="unique_party_role"
+            )
+        ]
+        verbose_name = _("responsible party")
+        verbose_name_plural = _("responsible parties")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.get_role_display()})"
+
+
+MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal(0))]}
+
+
+class BudgetLine(models.Model):
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="budget_lines")
+    amount = models.DecimalField(_("amount"), **MONEY)
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        default="USD",
+        validators=[RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO code, e.g. USD."))],
+    )
+    source = models.CharField(_("source of funds"), max_length=200, blank=True)
+    funder = models.ForeignKey(
+        "organisations.Organisation",
+        verbose_name=_("funder"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="funded_lines",
+    )
+    committed = models.DecimalField(_("committed"), default=Decimal(0), **MONEY)
+    spent = models.DecimalField(_("spent"), default=Decimal(0), **MONEY)
+
+    class Meta:
+        ordering = ["activity", "id"]
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency}"
+
+    def clean(self) -> None:
+        if self.spent is not None and self.amount is not None and self.spent > self.amount:
+            raise ValidationError({"spent": _("Spent cannot exceed the budgeted amount.")})

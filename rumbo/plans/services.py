@@ -1,0 +1,251 @@
+"""Every change to plans, elements and activities: atomic, versioned and audited."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from rumbo.core import audit
+from rumbo.core.models import AuditEvent
+from rumbo.core.services import ConflictError, audited_create, audited_update
+
+from .models import Activity, ActivityParty, BudgetLine, Plan, PlanElement
+
+
+def refresh_effective_visibility(plan: Plan) -> None:
+    """Recompute the inherited visibility of a plan's elements and activities:
+    a record is never more visible than its plan or its parent element."""
+    elements = list(
+        PlanElement.objects.filter(plan=plan)
+        .order_by("depth", "id")
+        .only("id", "parent_id", "visibility", "effective_visibility", "depth")
+    )
+    level: dict[int, int] = {}
+    changed = []
+    for el in elements:
+        parent_level = level.get(el.parent_id, plan.visibility) if el.parent_id else plan.visibility
+        new = max(el.visibility, parent_level, plan.visibility)
+        level[el.pk] = new
+        if el.effective_visibility != new:
+            el.effective_visibility = new
+            changed.append(el)
+    PlanElement.objects.bulk_update(changed, ["effective_visibility"], batch_size=500)
+    activities = list(
+        Activity.objects.filter(plan=plan).only(
+            "id", "element_id", "visibility", "effective_visibility"
+        )
+    )
+    changed_acts = []
+    for act in activities:
+        new = max(act.visibility, plan.visibility, level.get(act.element_id, plan.visibility))
+        if act.effective_visibility != new:
+            act.effective_visibility = new
+            changed_acts.append(act)
+    Activity.objects.bulk_update(changed_acts, ["effective_visibility"], batch_size=500)
+
+
+# Plans ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def plan_create(*, actor: Any, data: Mapping[str, Any]) -> Plan:
+    plan = audited_create(actor=actor, instance=Plan(), data=data)
+    return plan
+
+
+@transaction.atomic
+def plan_update(
+    *, actor: Any, plan: Plan, data: Mapping[str, Any], expected_version: int | None
+) -> Plan:
+    old_visibility = plan.visibility
+    plan = audited_update(actor=actor, instance=plan, data=data, expected_version=expected_version)
+    if plan.visibility != old_visibility:
+        refresh_effective_visibility(plan)
+    return plan
+
+
+# Elements ------------------------------------------------------------------------------------
+
+
+def _place_element(element: PlanElement) -> None:
+    parent = element.parent
+    element.depth = parent.depth + 1 if parent else 0
+    parent_level = parent.effective_visibility if parent else element.plan.visibility
+    element.effective_visibility = max(element.visibility, parent_level, element.plan.visibility)
+
+
+@transaction.atomic
+def element_create(*, actor: Any, plan: Plan, data: Mapping[str, Any]) -> PlanElement:
+    element = PlanElement(plan=plan)
+    parent = data.get("parent")
+    if parent is not None and parent.plan_id != plan.pk:
+        raise ValidationError({"parent": _("The parent must belong to the same plan.")})
+    for name in ("parent", "visibility"):
+        if name in data:
+            setattr(element, name, data[name])
+    _place_element(element)
+    return audited_create(actor=actor, instance=element, data=data)
+
+
+@transaction.atomic
+def element_update(
+    *,
+    actor: Any,
+    element: PlanElement,
+    data: Mapping[str, Any],
+    expected_version: int | None,
+) -> PlanElement:
+    old = (element.parent_id, element.visibility)
+    draft = dict(data)
+    parent = draft.get("parent", element.parent)
+    probe = PlanElement(
+        plan=element.plan, parent=parent, visibility=draft.get("visibility", element.visibility)
+    )
+    _place_element(probe)
+    draft["depth"] = probe.depth
+    element = audited_update(
+        actor=actor, instance=element, data=draft, expected_version=expected_version
+    )
+    if (element.parent_id, element.visibility) != old:
+        refresh_effective_visibility(element.plan)
+        element.refresh_from_db()
+    return element
+
+
+# Activities ----------------------------------------------------------------------------------
+
+PartyRow = Mapping[str, Any]  # {"organisation": Organisation, "role": "lead" | "accompanying"}
+BudgetRow = Mapping[str, Any]  # BudgetLine field values
+
+
+def _children_snapshot(activity: Activity) -> dict[str, list[Any]]:
+    parties = [
+        [p.organisation.code, p.role]
+        for p in activity.parties.select_related("organisation").order_by("role", "order", "id")
+    ]
+    budget = [
+        [str(b.amount), b.currency, b.source, b.funder_id, str(b.committed), str(b.spent)]
+        for b in activity.budget_lines.order_by("id")
+    ]
+    return {"responsible_parties": parties, "budget_lines": budget}
+
+
+def _replace_children(
+    activity: Activity, parties: Sequence[PartyRow], budget_lines: Sequence[BudgetRow]
+) -> None:
+    seen: set[tuple[int, str]] = set()
+    party_objs = []
+    for i, row in enumerate(parties):
+        key = (row["organisation"].pk, row["role"])
+        if key in seen:
+            raise ValidationError(
+                _("%(org)s is listed twice as %(role)s.")
+                % {"org": row["organisation"], "role": ActivityParty.Role(row["role"]).label}
+            )
+        seen.add(key)
+        party = ActivityParty(activity=activity, order=i, **row)
+        party.full_clean(exclude=["activity"])
+        party_objs.append(party)
+    line_objs = []
+    for row in budget_lines:
+        line = BudgetLine(activity=activity, **row)
+        line.full_clean(exclude=["activity"])
+        line_objs.append(line)
+    activity.parties.all().delete()
+    activity.budget_lines.all().delete()
+    ActivityParty.objects.bulk_create(party_objs)
+    BudgetLine.objects.bulk_create(line_objs)
+
+
+def _activity_level(activity: Activity) -> int:
+    element_level = activity.element.effective_visibility if activity.element else 0
+    return max(activity.visibility, activity.plan.visibility, element_level)
+
+
+@transaction.atomic
+def activity_create(
+    *,
+    actor: Any,
+    plan: Plan,
+    data: Mapping[str, Any],
+    parties: Sequence[PartyRow] = (),
+    budget_lines: Sequence[BudgetRow] = (),
+) -> Activity:
+    activity = Activity(plan=plan)
+    for name in ("element", "visibility"):
+        if name in data:
+            setattr(activity, name, data[name])
+    activity.effective_visibility = _activity_level(activity)
+    activity = audited_create(actor=actor, instance=activity, data=data)
+    if parties or budget_lines:
+        _replace_children(activity, parties, budget_lines)
+        audit.record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            instance=activity,
+            changes=audit.diff({}, _children_snapshot(activity)),
+        )
+    return activity
+
+
+@transaction.atomic
+def activity_update(
+    *,
+    actor: Any,
+    activity: Activity,
+    data: Mapping[str, Any],
+    expected_version: int | None,
+    parties: Sequence[PartyRow] | None = None,
+    budget_lines: Sequence[BudgetRow] | None = None,
+) -> Activity:
+    before_children = _children_snapshot(activity)
+    draft = dict(data)
+    probe = Activity(
+        plan=activity.plan,
+        element=draft.get("element", activity.element),
+        visibility=draft.get("visibility", activity.visibility),
+    )
+    draft["effective_visibility"] = _activity_level(probe)
+    start_version = activity.version
+    activity = audited_update(
+        actor=actor, instance=activity, data=draft, expected_version=expected_version
+    )
+    if parties is None and budget_lines is None:
+        return activity
+    _replace_children(
+        activity,
+        parties if parties is not None else _party_rows(activity),
+        budget_lines if budget_lines is not None else _budget_rows(activity),
+    )
+    after_children = _children_snapshot(activity)
+    changes = audit.diff(before_children, after_children)
+    if changes:
+        if activity.version == start_version:
+            # Only the parties or budget changed: still a new version of the activity.
+            moved = Activity.objects.filter(pk=activity.pk, version=start_version).update(
+                version=F("version") + 1
+            )
+            if not moved:
+                raise ConflictError(activity)
+            activity.version += 1
+        audit.record(
+            actor=actor, action=AuditEvent.Action.UPDATE, instance=activity, changes=changes
+        )
+    return activity
+
+
+def _party_rows(activity: Activity) -> list[dict[str, Any]]:
+    return [
+        {"organisation": p.organisation, "role": p.role}
+        for p in activity.parties.select_related("organisation")
+    ]
+
+
+def _budget_rows(activity: Activity) -> list[dict[str, Any]]:
+    fields = ["amount", "currency", "source", "funder", "committed", "spent"]
+    return [{f: getattr(b, f) for f in fields} for b in activity.budget_lines.all()]

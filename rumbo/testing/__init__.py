@@ -1,0 +1,1 @@
+"""Test support: factories for synthetic records (never mixed with the shipped data)."""
