@@ -19,9 +19,11 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
 
 class PlanSerializer(serializers.ModelSerializer):
-    owner_body = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    owner_organisation = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    owner_body = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    owner_organisation = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Plan
@@ -44,7 +46,7 @@ class PlanSerializer(serializers.ModelSerializer):
 
 class PlanElementSerializer(serializers.ModelSerializer):
     plan = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     gcm_objectives = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
     sdg_targets = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
 
@@ -74,7 +76,7 @@ class PartySerializer(serializers.ModelSerializer):
 
 
 class BudgetLineSerializer(serializers.ModelSerializer):
-    funder = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    funder = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = BudgetLine
@@ -83,8 +85,8 @@ class BudgetLineSerializer(serializers.ModelSerializer):
 
 class ActivitySerializer(serializers.ModelSerializer):
     plan = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    element = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    working_group = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    element = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    working_group = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     parties = PartySerializer(many=True, read_only=True)
     budget_lines = BudgetLineSerializer(many=True, read_only=True)
     gcm_objectives = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)

@@ -105,6 +105,7 @@ class PlanElementForm(BilingualFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, plan: Plan, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.instance.plan = plan
         parents = PlanElement.objects.visible_to(user).filter(plan=plan)
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
@@ -153,6 +154,7 @@ class ActivityForm(BilingualFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, plan: Plan, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.plan = plan
+        self.instance.plan = plan
         visible = PlanElement.objects.visible_to(user).select_related("plan")
         self.fields["element"].queryset = visible.filter(plan=plan)
         # Cross-links go to the pillars and topics of strategic plans.
@@ -190,7 +192,11 @@ class PartyForm(forms.Form):
     organisation = forms.ModelChoiceField(
         label=_("Organisation"), queryset=Organisation.objects.none()
     )
-    role = forms.ChoiceField(label=_("Role"), choices=ActivityParty.Role.choices)
+    # An untouched extra row submits the first role; with it as the initial value the row
+    # counts as empty instead of as a party without an organisation.
+    role = forms.ChoiceField(
+        label=_("Role"), choices=ActivityParty.Role.choices, initial=ActivityParty.Role.LEAD
+    )
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

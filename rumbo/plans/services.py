@@ -62,7 +62,8 @@ def plan_create(*, actor: Any, data: Mapping[str, Any]) -> Plan:
 def plan_update(
     *, actor: Any, plan: Plan, data: Mapping[str, Any], expected_version: int | None
 ) -> Plan:
-    old_visibility = plan.visibility
+    # Read from the database: a bound form may already have changed the instance in memory.
+    old_visibility = Plan.objects.values_list("visibility", flat=True).get(pk=plan.pk)
     plan = audited_update(actor=actor, instance=plan, data=data, expected_version=expected_version)
     if plan.visibility != old_visibility:
         refresh_effective_visibility(plan)
@@ -100,7 +101,7 @@ def element_update(
     data: Mapping[str, Any],
     expected_version: int | None,
 ) -> PlanElement:
-    old = (element.parent_id, element.visibility)
+    old = PlanElement.objects.values_list("parent_id", "visibility").get(pk=element.pk)
     draft = dict(data)
     parent = draft.get("parent", element.parent)
     probe = PlanElement(
@@ -111,7 +112,7 @@ def element_update(
     element = audited_update(
         actor=actor, instance=element, data=draft, expected_version=expected_version
     )
-    if (element.parent_id, element.visibility) != old:
+    if (element.parent_id, element.visibility) != tuple(old):
         refresh_effective_visibility(element.plan)
         element.refresh_from_db()
     return element
@@ -125,8 +126,7 @@ BudgetRow = Mapping[str, Any]  # BudgetLine field values
 
 def _children_snapshot(activity: Activity) -> dict[str, list[Any]]:
     parties = [
-        [p.organisation.code, p.role]
-        for p in activity.parties.select_related("organisation").order_by("role", "order", "id")
+        [p.organisation.code, p.role] for p in activity.parties.select_related("organisation")
     ]
     budget = [
         [str(b.amount), b.currency, b.source, b.funder_id, str(b.committed), str(b.spent)]

@@ -233,7 +233,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'responsible party',
                 'verbose_name_plural': 'responsible parties',
-                'ordering': ['activity', 'role', 'order', 'id'],
+                'ordering': ['activity', '-role', 'order', 'id'],
                 'constraints': [models.UniqueConstraint(fields=('activity', 'organisation', 'role'), name='unique_party_role')],
             },
         ),

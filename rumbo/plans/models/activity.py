@@ -126,7 +126,8 @@ class ActivityParty(models.Model):
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
-        ordering = ["activity", "role", "order", "id"]
+        # "lead" sorts after "accompanying": descending puts the leads first.
+        ordering = ["activity", "-role", "order", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["activity", "organisation", "role"], name="unique_party_role"

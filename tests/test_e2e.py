@@ -1,0 +1,101 @@
+"""What a person does, in a real browser: Debian's chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from playwright.sync_api import expect
+
+from rumbo.seeds.demo import DEMO_PASSWORD, ensure_demo_accounts
+from rumbo.seeds.loader import load_seeds
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
+    # ordinary synchronous ones.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def site(live_server):
+    from django.db import connection
+
+    from rumbo.core import db_triggers
+
+    db_triggers.install(connection)
+    load_seeds()
+    ensure_demo_accounts()
+    yield live_server.url
+    # The test database is emptied after a browser test; the append-only audit log would
+    # (rightly) refuse that.
+    db_triggers.uninstall(connection)
+
+
+def log_in(page, site: str, username: str) -> None:
+    page.goto(f"{site}/es/")
+    page.get_by_role("link", name="Iniciar sesión").click()
+    page.get_by_label("Nombre de usuario").fill(username)
+    page.get_by_label("Contraseña").fill(DEMO_PASSWORD)
+    page.get_by_role("button", name="Iniciar sesión").click()
+
+
+def test_log_in_switch_language_and_open_a_plan(browser, site):
+    page = browser.new_page()
+    log_in(page, site, "puntofocal")
+    expect(page.get_by_text("puntofocal").first).to_be_visible()
+    assert page.locator("html").get_attribute("lang") == "es"
+    page.get_by_role("link", name="English").click()
+    assert page.locator("html").get_attribute("lang") == "en"
+    page.get_by_role("link", name="Regional Labour Mobility Action Plan 2023-2027").first.click()
+    assert (
+        page.get_by_role("heading", level=1)
+        .inner_text()
+        .startswith("Regional Labour Mobility Action Plan")
+    )
+    action = page.locator("#el-L1\\.A6")
+    assert action.is_visible()
+    assert "system dynamics" in action.inner_text()
+    page.get_by_role("link", name="Español").click()
+    assert page.locator("html").get_attribute("lang") == "es"
+    assert "dinámica de sistemas" in page.locator("#el-L1\\.A6").inner_text()
+    page.close()
+
+
+def test_secretariat_updates_an_activity_status_by_keyboard(browser, site):
+    page = browser.new_page()
+    log_in(page, site, "secretaria")
+    page.goto(f"{site}/en/plans/un-rn-2023-2024/")
+    page.get_by_role("link", name="BP1.5").click()
+    page.get_by_role("link", name="Edit activity").click()
+    status = page.get_by_label("Status")
+    status.focus()
+    status.select_option("in_progress")
+    page.keyboard.press("Tab")
+    page.get_by_role("button", name="Save").press("Enter")
+    expect(page.get_by_text("Activity saved.")).to_be_visible()
+    expect(page.locator("dd.status-in_progress")).to_have_text("In progress")
+    page.get_by_role("link", name="History").click()
+    expect(page.get_by_role("cell", name="not_started").first).to_be_visible()
+    expect(page.get_by_role("cell", name="in_progress").first).to_be_visible()
+    page.close()
