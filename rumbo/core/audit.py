@@ -42,6 +42,9 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
     if instance.pk is not None:
         for m2m in instance._meta.many_to_many:
             data[m2m.name] = sorted(getattr(instance, m2m.name).values_list("pk", flat=True))
+        extra = getattr(instance, "audit_extra", None)
+        if extra is not None:
+            data.update(extra())
     return data
 
 

@@ -27,9 +27,12 @@ class Entry:
 
 def _label(model: type[models.Model], name: str) -> str:
     try:
-        return str(model._meta.get_field(name).verbose_name)
+        field = model._meta.get_field(name)
     except FieldDoesNotExist:
         return name.replace("_", " ")
+    if field.auto_created and field.is_relation and not field.concrete:  # a reverse relation
+        return str(field.related_model._meta.verbose_name_plural)
+    return str(field.verbose_name)
 
 
 def history_for(user: Any, record: models.Model) -> list[Entry]:

@@ -192,7 +192,12 @@ def _activity_forms(
 
 def _activity_page(request: HttpRequest, plan: Plan, activity: Any = None) -> HttpResponse:
     form, parties, budget = _activity_forms(request, plan, activity)
-    if request.method == "POST" and all([form.is_valid(), parties.is_valid(), budget.is_valid()]):
+    valid = request.method == "POST" and all(
+        [form.is_valid(), parties.is_valid(), budget.is_valid()]
+    )
+    if request.method == "POST" and not (parties.is_valid() and budget.is_valid()):
+        form.add_error(None, _("Check the responsible parties and budget lines below."))
+    if valid:
         data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
         try:
             if activity is None:

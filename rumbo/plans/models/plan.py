@@ -88,6 +88,13 @@ class Plan(VersionedModel):
     def plan_years(self) -> int:
         return self.period_end - self.period_start + 1
 
+    def audit_extra(self) -> dict[str, list[list[str]]]:
+        """The plan's texts belong to its audited content (they are edited with it)."""
+        rows = self.statements.order_by("order", "id").values_list(
+            "kind", "code", "title_es", "title_en", "text_es", "text_en"
+        )
+        return {"statements": [list(row) for row in rows]}
+
     def level_name(self, depth: int) -> dict[str, str]:
         if 0 <= depth < len(self.levels):
             return dict(self.levels[depth])

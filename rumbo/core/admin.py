@@ -1,0 +1,90 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db import transaction
+from django.http import HttpRequest
+
+from . import audit
+from .models import AuditEvent
+
+
+class AuditedModelAdmin(admin.ModelAdmin):
+    """Admin changes go into the same audit log as changes made on the pages: the values
+    before are read from the database, the values after once related objects are saved."""
+
+    def get_queryset(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+        qs = super().get_queryset(request)
+        return qs.visible_to(request.user) if hasattr(qs, "visible_to") else qs
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        before: dict[str, Any] = {}
+        if change:
+            current = type(obj)._default_manager.get(pk=obj.pk)
+            before = audit.snapshot(current)
+            if hasattr(obj, "version"):
+                obj.version = current.version + 1
+        request._audit_before = before  # type: ignore[attr-defined]
+        super().save_model(request, obj, form, change)
+
+    @transaction.atomic
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
+        self.after_save(obj)
+        changes = audit.diff(getattr(request, "_audit_before", {}), audit.snapshot(obj))
+        if changes:
+            audit.record(
+                actor=request.user,
+                action=AuditEvent.Action.UPDATE if change else AuditEvent.Action.CREATE,
+                instance=obj,
+                changes=changes,
+                reason="admin",
+            )
+
+    def after_save(self, obj: Any) -> None:
+        """Hook for derived values (e.g. inherited visibility)."""
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        with transaction.atomic():
+            audit.record(
+                actor=request.user,
+                action=AuditEvent.Action.DELETE,
+                instance=obj,
+                changes=audit.diff(audit.snapshot(obj), {}),
+                reason="admin",
+            )
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Readable by the secretariat, changeable by nobody."""
+
+    list_display = ["at", "actor_label", "action", "content_type", "object_label"]
+    list_filter = ["action", "content_type"]
+    search_fields = ["object_label", "actor_label", "reason"]
+    date_hierarchy = "at"
+
+    def get_queryset(self, request: HttpRequest):  # type: ignore[no-untyped-def]
+        return super().get_queryset(request).visible_to(request.user).select_related("content_type")
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        user = request.user
+        return bool(
+            user.is_active and (user.is_superuser or getattr(user, "is_secretariat", False))
+        )
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
