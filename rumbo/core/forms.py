@@ -21,6 +21,8 @@ class BilingualFormMixin:
         super().__init__(*args, **kwargs)  # type: ignore[call-arg]
         model = self._meta.model  # type: ignore[attr-defined]
         for name, field in self.fields.items():
+            if isinstance(field.widget, forms.Textarea):
+                field.widget.attrs.setdefault("rows", 3)
             base, _sep, lang = name.rpartition("_")
             if lang in LANGUAGE_LABELS and base:
                 try:

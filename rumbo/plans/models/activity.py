@@ -98,6 +98,10 @@ class Activity(VersionedModel):
     def __str__(self) -> str:
         return f"{self.code} {self.title}"[:300]
 
+    def leads(self) -> list[ActivityParty]:
+        """Lead organisations, from the prefetched parties when they are there."""
+        return [p for p in self.parties.all() if p.role == ActivityParty.Role.LEAD]
+
     def clean(self) -> None:
         errors: dict[str, str] = {}
         if self.element_id and self.element and self.element.plan_id != self.plan_id:

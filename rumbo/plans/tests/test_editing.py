@@ -258,3 +258,16 @@ def test_making_an_element_members_only_hides_what_hangs_from_it(cast, wg_plan):
 
 def test_body_kinds_used_by_permissions_exist():
     assert {Body.Kind.WORKING_GROUP, Body.Kind.PPT} <= set(Body.Kind.values)
+
+
+def test_dates_in_the_wrong_order_are_refused_on_the_field(cast, wg_plan):
+    plan, element, _ = wg_plan
+    client = client_for(cast.secretariat)
+    response = client.post(
+        url("activity_create", code=plan.code),
+        activity_form(plan, element, start_date="2024-03-01", end_date="2020-01-01"),
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'href="#id_end_date"' in page
+    assert "La fecha de finalización no puede ser anterior a la fecha de inicio." in page
