@@ -9,13 +9,11 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from rumbo.core.models import VersionedModel
-from rumbo.core.visibility import EffectiveVisibleQuerySet, Visibility
-
+from .base import PlanContent
 from .plan import Plan, PlanElement
 
 
-class Activity(VersionedModel):
+class Activity(PlanContent):
     class Status(models.TextChoices):
         NOT_STARTED = "not_started", _("Not started")
         IN_PROGRESS = "in_progress", _("In progress")
@@ -72,20 +70,6 @@ class Activity(VersionedModel):
         blank=True,
         related_name="linked_activities",
     )
-    gcm_objectives = models.ManyToManyField(
-        "plans.GcmObjective", verbose_name=_("Global Compact objectives"), blank=True
-    )
-    sdg_targets = models.ManyToManyField(
-        "plans.SdgTarget", verbose_name=_("SDG targets"), blank=True
-    )
-    visibility = models.PositiveSmallIntegerField(
-        _("visible to"), choices=Visibility.choices, default=Visibility.PUBLIC
-    )
-    effective_visibility = models.PositiveSmallIntegerField(
-        choices=Visibility.choices, default=Visibility.PUBLIC, db_index=True, editable=False
-    )
-
-    objects = EffectiveVisibleQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan_id", "id"]

@@ -8,7 +8,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rumbo.core.models import VersionedModel
-from rumbo.core.visibility import EffectiveVisibleQuerySet, Visibility, VisibleQuerySet
+from rumbo.core.visibility import Visibility, VisibleQuerySet
+
+from .base import PlanContent
 
 YEAR_VALIDATORS = [MinValueValidator(1990), MaxValueValidator(2100)]
 
@@ -150,7 +152,7 @@ class PlanStatement(models.Model):
         return self.title or self.get_kind_display()
 
 
-class PlanElement(VersionedModel):
+class PlanElement(PlanContent):
     """A node of a plan's tree: pillar → topic, line → objective → action, priority..."""
 
     plan = models.ForeignKey(
@@ -170,21 +172,6 @@ class PlanElement(VersionedModel):
     title = models.TextField(_("title"))
     description = models.TextField(_("description"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
-    gcm_objectives = models.ManyToManyField(
-        "plans.GcmObjective", verbose_name=_("Global Compact objectives"), blank=True
-    )
-    sdg_targets = models.ManyToManyField(
-        "plans.SdgTarget", verbose_name=_("SDG targets"), blank=True
-    )
-    visibility = models.PositiveSmallIntegerField(
-        _("visible to"), choices=Visibility.choices, default=Visibility.PUBLIC
-    )
-    # max(own, parent's effective, plan's): maintained by plans.services.
-    effective_visibility = models.PositiveSmallIntegerField(
-        choices=Visibility.choices, default=Visibility.PUBLIC, db_index=True, editable=False
-    )
-
-    objects = EffectiveVisibleQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "depth", "order", "id"]

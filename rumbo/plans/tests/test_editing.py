@@ -3,29 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
-from django.urls import reverse
-from django.utils import translation
 
 from rumbo.core.models import AuditEvent
 from rumbo.core.visibility import Visibility
 from rumbo.organisations.models import Body
 from rumbo.plans.models import Activity, Plan, PlanElement
 from rumbo.testing.factories import ActivityFactory, ElementFactory, PlanFactory
+from rumbo.testing.http import client_for, url
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:
-    client = Client()
-    if getattr(user, "is_authenticated", False):
-        client.force_login(user)
-    return client
-
-
-def url(name: str, lang: str = "es", **kwargs) -> str:
-    with translation.override(lang):
-        return reverse(name, kwargs=kwargs)
 
 
 @pytest.fixture

@@ -5,25 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.test import Client
-from django.urls import reverse
-from django.utils import translation
 
 from rumbo.testing.factories import ActivityFactory, ElementFactory, PlanFactory
+from rumbo.testing.http import client_for, url
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user) -> Client:
-    client = Client()
-    if getattr(user, "is_authenticated", False):
-        client.force_login(user)
-    return client
-
-
-def url(name: str, lang: str = "es", **kwargs) -> str:
-    with translation.override(lang):
-        return reverse(name, kwargs=kwargs)
 
 
 @pytest.mark.parametrize("lang", ["es", "en"])
