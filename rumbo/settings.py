@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "rumbo.organisations",
     "rumbo.plans",
     "rumbo.indicators",
+    "rumbo.tracking",
     "rumbo.api",
     "rumbo.seeds",
 ]

@@ -91,6 +91,10 @@ def test_secretariat_updates_an_activity_status_by_keyboard(browser, site):
     status = page.get_by_label("Status")
     status.focus()
     status.select_option("in_progress")
+    # No concept note yet: the secretariat says why the activity goes ahead.
+    page.get_by_label("Reason for going ahead without an approved concept note").fill(
+        "Confirmed by the co-chairs; the note follows."
+    )
     page.keyboard.press("Tab")
     page.get_by_role("button", name="Save").press("Enter")
     expect(page.get_by_text("Activity saved.")).to_be_visible()

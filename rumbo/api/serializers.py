@@ -105,6 +105,7 @@ class ActivitySerializer(serializers.ModelSerializer):
                 "description",
                 "references",
                 "responsible_note",
+                "indicators",
                 "recurrence",
                 "schedule_note",
                 "assumptions_risks",

@@ -123,6 +123,15 @@ class PlanElementForm(BilingualFormMixin, forms.ModelForm):
 
 class ActivityForm(BilingualFormMixin, forms.ModelForm):
     version = VersionField()
+    status_reason = forms.CharField(
+        label=_("Reason for going ahead without an approved concept note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Only the secretariat may mark an activity in progress or finished before its "
+            "concept note is approved, and only saying why."
+        ),
+    )
 
     class Meta:
         model = Activity
@@ -137,11 +146,14 @@ class ActivityForm(BilingualFormMixin, forms.ModelForm):
             "plan_year",
             *_bilingual("recurrence", "schedule_note"),
             "status",
-            *_bilingual("assumptions_risks", "responsible_note", "references", "notes"),
+            *_bilingual(
+                "indicators", "assumptions_risks", "responsible_note", "references", "notes"
+            ),
             "linked_elements",
             "gcm_objectives",
             "sdg_targets",
             "visibility",
+            "status_reason",
         ]
         widgets = {
             "start_date": DATE,

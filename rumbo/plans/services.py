@@ -8,13 +8,16 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rumbo.core import audit
 from rumbo.core.models import AuditEvent
 from rumbo.core.services import ConflictError, audited_create, audited_update
 
-from .models import Activity, ActivityParty, BudgetLine, Plan, PlanElement
+from .models import Activity, ActivityParty, BudgetLine, Plan, PlanElement, StatusChange
+
+STARTED = {Activity.Status.IN_PROGRESS, Activity.Status.FINISHED}
 
 
 def refresh_effective_visibility(plan: Plan) -> None:
@@ -162,6 +165,49 @@ def _replace_children(
     BudgetLine.objects.bulk_create(line_objs)
 
 
+def has_approved_note(activity: Activity) -> bool:
+    from rumbo.tracking.models import ConceptNote
+
+    return (
+        activity.pk is not None
+        and ConceptNote.objects.filter(
+            activity=activity, status=ConceptNote.Status.APPROVED
+        ).exists()
+    )
+
+
+def check_status_change(*, actor: Any, activity: Activity, new_status: str, reason: str) -> None:
+    """An activity is carried out only with an approved concept note (2023–2026 Strategic
+    Plan, “Responsabilidades”), unless the secretariat records why."""
+    if new_status not in STARTED or has_approved_note(activity):
+        return
+    if reason.strip() and getattr(actor, "is_secretariat", False):
+        return
+    raise ValidationError(
+        {
+            "status": _(
+                "An activity can be marked in progress or finished only once its concept "
+                "note is approved, or when the secretariat records why it goes ahead without one."
+            )
+        }
+    )
+
+
+def record_status_change(
+    *, actor: Any, activity: Activity, old_status: str, reason: str = ""
+) -> None:
+    if old_status == activity.status:
+        return
+    StatusChange.objects.create(
+        activity=activity,
+        old_status=old_status,
+        new_status=activity.status,
+        at=timezone.now(),
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        reason=reason,
+    )
+
+
 def _activity_level(activity: Activity) -> int:
     element_level = activity.element.effective_visibility if activity.element else 0
     return max(activity.visibility, activity.plan.visibility, element_level)
@@ -175,13 +221,22 @@ def activity_create(
     data: Mapping[str, Any],
     parties: Sequence[PartyRow] = (),
     budget_lines: Sequence[BudgetRow] = (),
+    status_reason: str = "",
 ) -> Activity:
     activity = Activity(plan=plan)
+    new_status = data.get("status", Activity.Status.NOT_STARTED)
+    check_status_change(actor=actor, activity=activity, new_status=new_status, reason=status_reason)
     for name in ("element", "visibility"):
         if name in data:
             setattr(activity, name, data[name])
     activity.effective_visibility = _activity_level(activity)
     activity = audited_create(actor=actor, instance=activity, data=data)
+    record_status_change(
+        actor=actor,
+        activity=activity,
+        old_status=Activity.Status.NOT_STARTED,
+        reason=status_reason,
+    )
     if parties or budget_lines:
         _replace_children(activity, parties, budget_lines)
         audit.record(
@@ -202,7 +257,14 @@ def activity_update(
     expected_version: int | None,
     parties: Sequence[PartyRow] | None = None,
     budget_lines: Sequence[BudgetRow] | None = None,
+    status_reason: str = "",
 ) -> Activity:
+    old_status = Activity.objects.values_list("status", flat=True).get(pk=activity.pk)
+    new_status = data.get("status", old_status)
+    if new_status != old_status:
+        check_status_change(
+            actor=actor, activity=activity, new_status=new_status, reason=status_reason
+        )
     before_children = _children_snapshot(activity)
     draft = dict(data)
     probe = Activity(
@@ -213,7 +275,14 @@ def activity_update(
     draft["effective_visibility"] = _activity_level(probe)
     start_version = activity.version
     activity = audited_update(
-        actor=actor, instance=activity, data=draft, expected_version=expected_version
+        actor=actor,
+        instance=activity,
+        data=draft,
+        expected_version=expected_version,
+        reason=status_reason,
+    )
+    record_status_change(
+        actor=actor, activity=activity, old_status=old_status, reason=status_reason
     )
     if parties is None and budget_lines is None:
         return activity

@@ -35,6 +35,7 @@ class ActivityTranslation(TranslationOptions):
         "description",
         "references",
         "responsible_note",
+        "indicators",
         "recurrence",
         "schedule_note",
         "assumptions_risks",

@@ -198,7 +198,8 @@ def _activity_page(request: HttpRequest, plan: Plan, activity: Any = None) -> Ht
     if request.method == "POST" and not (parties.is_valid() and budget.is_valid()):
         form.add_error(None, _("Check the responsible parties and budget lines below."))
     if valid:
-        data = {k: v for k, v in form.cleaned_data.items() if k != "version"}
+        data = {k: v for k, v in form.cleaned_data.items() if k not in {"version", "status_reason"}}
+        reason = form.cleaned_data.get("status_reason", "")
         try:
             if activity is None:
                 activity = services.activity_create(
@@ -207,6 +208,7 @@ def _activity_page(request: HttpRequest, plan: Plan, activity: Any = None) -> Ht
                     data=data,
                     parties=formset_rows(parties),
                     budget_lines=formset_rows(budget),
+                    status_reason=reason,
                 )
             else:
                 services.activity_update(
@@ -216,6 +218,7 @@ def _activity_page(request: HttpRequest, plan: Plan, activity: Any = None) -> Ht
                     expected_version=form.cleaned_data.get("version"),
                     parties=formset_rows(parties),
                     budget_lines=formset_rows(budget),
+                    status_reason=reason,
                 )
         except ValidationError as exc:
             apply_service_errors(form, exc)

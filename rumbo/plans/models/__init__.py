@@ -1,4 +1,4 @@
-from .activity import Activity, ActivityParty, BudgetLine
+from .activity import Activity, ActivityParty, BudgetLine, StatusChange
 from .plan import Plan, PlanElement, PlanStatement
 from .reference import GcmObjective, SdgTarget
 
@@ -11,4 +11,5 @@ __all__ = [
     "PlanElement",
     "PlanStatement",
     "SdgTarget",
+    "StatusChange",
 ]

@@ -42,6 +42,11 @@ class Activity(PlanContent):
     description = models.TextField(_("description"), blank=True)
     references = models.TextField(_("references"), blank=True)
     responsible_note = models.TextField(_("responsible parties (as written)"), blank=True)
+    indicators = models.TextField(
+        _("result / impact indicators"),
+        blank=True,
+        help_text=_("And who measures them. Filled from the approved concept note."),
+    )
     working_group = models.ForeignKey(
         "organisations.Body",
         verbose_name=_("working group"),
@@ -163,3 +168,29 @@ class BudgetLine(models.Model):
     def clean(self) -> None:
         if self.spent is not None and self.amount is not None and self.spent > self.amount:
             raise ValidationError({"spent": _("Spent cannot exceed the budgeted amount.")})
+
+
+class StatusChange(models.Model):
+    """The status history of an activity: what the semi-annual figures are computed from."""
+
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="status_changes")
+    old_status = models.CharField(_("from"), max_length=20, choices=Activity.Status.choices)
+    new_status = models.CharField(_("to"), max_length=20, choices=Activity.Status.choices)
+    at = models.DateTimeField(_("when"), db_index=True)
+    actor = models.ForeignKey(
+        "organisations.User",
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["activity", "at", "id"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self) -> str:
+        return f"{self.activity_id}: {self.old_status} → {self.new_status}"

@@ -1,0 +1,175 @@
+"""Follow-up of activities: concept notes, progress updates with evidence, import sessions."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rumbo.core.models import TimeStampedModel, VersionedModel
+from rumbo.core.visibility import Visibility, clearance_of
+from rumbo.plans.models import Activity
+
+
+class ActivityChildQuerySet(models.QuerySet):
+    """Records about an activity: as visible as the activity, and their own level."""
+
+    def visible_to(self, user: Any) -> ActivityChildQuerySet:
+        level = clearance_of(user)
+        return self.filter(visibility__lte=level, activity__effective_visibility__lte=level)
+
+
+class ConceptNote(VersionedModel):
+    """The note completed for every approved activity before it is carried out (2023–2026
+    Strategic Plan, “Responsabilidades”). Approved, its facts fill the tracking matrix."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        RETURNED = "returned", _("Returned with comments")
+        APPROVED = "approved", _("Approved")
+
+    class Modality(models.TextChoices):
+        IN_PERSON = "in_person", _("In person")
+        VIRTUAL = "virtual", _("Virtual")
+        HYBRID = "hybrid", _("Hybrid")
+
+    activity = models.OneToOneField(
+        "plans.Activity",
+        verbose_name=_("activity"),
+        on_delete=models.CASCADE,
+        related_name="concept_note",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    objective = models.TextField(_("objective"), blank=True)
+    justification = models.TextField(_("justification"), blank=True)
+    expected_results = models.TextField(_("expected results"), blank=True)
+    indicators = models.TextField(_("result / impact indicators"), blank=True)
+    participants = models.TextField(_("participants"), blank=True)
+    target_audience = models.TextField(_("target audience"), blank=True)
+    modality = models.CharField(_("modality"), max_length=20, choices=Modality.choices, blank=True)
+    start_date = models.DateField(_("start date"), null=True, blank=True)
+    end_date = models.DateField(_("end date"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    budget_amount = models.DecimalField(
+        _("budget"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+    )
+    currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        default="USD",
+        validators=[RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO code, e.g. USD."))],
+    )
+    funding_source = models.CharField(_("funding source"), max_length=300, blank=True)
+    lead_organisations = models.ManyToManyField(
+        "organisations.Organisation",
+        verbose_name=_("lead organisations"),
+        blank=True,
+        related_name="led_notes",
+    )
+    accompanying_organisations = models.ManyToManyField(
+        "organisations.Organisation",
+        verbose_name=_("accompanying organisations"),
+        blank=True,
+        related_name="accompanied_notes",
+    )
+    assumptions_risks = models.TextField(_("assumptions and risks"), blank=True)
+    visibility = models.PositiveSmallIntegerField(
+        _("visible to"), choices=Visibility.choices, default=Visibility.MEMBERS
+    )
+    review_comments = models.TextField(_("review comments"), blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = ActivityChildQuerySet.as_manager()
+
+    # What a note must say before it can be submitted, in the order the form shows it.
+    REQUIRED = (
+        "objective",
+        "justification",
+        "expected_results",
+        "indicators",
+        "participants",
+        "modality",
+        "start_date",
+        "place",
+        "funding_source",
+        "lead_organisations",
+    )
+
+    class Meta:
+        verbose_name = _("concept note")
+        verbose_name_plural = _("concept notes")
+
+    def __str__(self) -> str:
+        return f"{_('Concept note')} {self.activity}"[:300]
+
+
+class ProgressUpdate(TimeStampedModel):
+    activity = models.ForeignKey(
+        "plans.Activity",
+        verbose_name=_("activity"),
+        on_delete=models.CASCADE,
+        related_name="progress_updates",
+    )
+    date = models.DateField(_("date"))
+    text = models.TextField(_("progress"))
+    new_status = models.CharField(
+        _("new status"),
+        max_length=20,
+        blank=True,
+        choices=Activity.Status.choices,
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    visibility = models.PositiveSmallIntegerField(
+        _("visible to"), choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+
+    objects = ActivityChildQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+
+    def __str__(self) -> str:
+        return f"{self.activity.code} {self.date}"
+
+
+class Evidence(models.Model):
+    update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(_("file"), upload_to="evidence/%Y/%m/")
+    name = models.CharField(_("name"), max_length=255)
+    size = models.PositiveIntegerField(_("size"), default=0)
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,239 @@
+"""Concept notes and progress updates: each change atomic and audited."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from rumbo.core import audit
+from rumbo.core.i18n import LANGS, current_language
+from rumbo.core.models import AuditEvent
+from rumbo.core.services import audited_create, audited_update
+from rumbo.plans import services as plan_services
+from rumbo.plans.models import Activity, ActivityParty
+
+from .access import can_decide_notes
+from .models import ConceptNote, Evidence, ProgressUpdate
+
+MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+
+
+def missing_fields(note: ConceptNote) -> list[str]:
+    """Labels of the required fields a note leaves empty, in form order."""
+    missing = []
+    for name in ConceptNote.REQUIRED:
+        field = ConceptNote._meta.get_field(name)
+        if field.many_to_many:
+            empty = note.pk is None or not getattr(note, name).exists()
+        elif name in {"start_date", "modality"}:
+            empty = not getattr(note, name)
+        else:
+            empty = not any(getattr(note, f"{name}_{lang}", "") for lang in ("es", "en"))
+        if empty:
+            missing.append(str(field.verbose_name))
+    return missing
+
+
+def note_from_activity(activity: Activity) -> dict[str, Any]:
+    """Starting values for a new note: what Rumbo already knows about the activity."""
+    parties = list(activity.parties.select_related("organisation"))
+    budget = activity.budget_lines.first()
+    return {
+        "start_date": activity.start_date,
+        "end_date": activity.end_date,
+        "assumptions_risks_es": activity.assumptions_risks_es,
+        "assumptions_risks_en": activity.assumptions_risks_en,
+        "lead_organisations": [p.organisation for p in parties if p.role == "lead"],
+        "accompanying_organisations": [p.organisation for p in parties if p.role == "accompanying"],
+        "budget_amount": budget.amount if budget else None,
+        "currency": budget.currency if budget else "USD",
+        "funding_source_es": budget.source if budget else "",
+        "visibility": activity.effective_visibility,
+    }
+
+
+@transaction.atomic
+def concept_note_save(
+    *,
+    actor: Any,
+    activity: Activity,
+    data: Mapping[str, Any],
+    expected_version: int | None = None,
+) -> ConceptNote:
+    """Create or change the draft note of an activity. An approved or submitted note is
+    changed only by sending it back first (returned notes are editable again)."""
+    note = ConceptNote.objects.filter(activity=activity).first()
+    if note is None:
+        return audited_create(actor=actor, instance=ConceptNote(activity=activity), data=data)
+    if note.status in {ConceptNote.Status.SUBMITTED, ConceptNote.Status.APPROVED}:
+        raise ValidationError(
+            _("This concept note is %(status)s: it can no longer be edited.")
+            % {"status": note.get_status_display().lower()}
+        )
+    return audited_update(actor=actor, instance=note, data=data, expected_version=expected_version)
+
+
+def _transition(
+    *, actor: Any, note: ConceptNote, allowed_from: set[str], data: dict[str, Any], reason: str
+) -> ConceptNote:
+    if note.status not in allowed_from:
+        raise ValidationError(
+            _("A concept note that is %(status)s cannot do this.")
+            % {"status": note.get_status_display().lower()}
+        )
+    return audited_update(actor=actor, instance=note, data=data, reason=reason)
+
+
+@transaction.atomic
+def concept_note_submit(*, actor: Any, note: ConceptNote) -> ConceptNote:
+    missing = missing_fields(note)
+    if missing:
+        raise ValidationError(
+            _("Complete these fields before submitting: %(fields)s.")
+            % {"fields": ", ".join(missing)},
+            code="incomplete",
+        )
+    return _transition(
+        actor=actor,
+        note=note,
+        allowed_from={ConceptNote.Status.DRAFT, ConceptNote.Status.RETURNED},
+        data={"status": ConceptNote.Status.SUBMITTED, "submitted_at": timezone.now()},
+        reason="submitted",
+    )
+
+
+@transaction.atomic
+def concept_note_return(*, actor: Any, note: ConceptNote, comments: str) -> ConceptNote:
+    if not can_decide_notes(actor):
+        raise PermissionDenied
+    if not comments.strip():
+        raise ValidationError({"review_comments": _("Say what needs to change.")})
+    return _transition(
+        actor=actor,
+        note=note,
+        allowed_from={ConceptNote.Status.SUBMITTED},
+        data={
+            "status": ConceptNote.Status.RETURNED,
+            # Written in the reviewer's language; the other one falls back to it.
+            **{f"review_comments_{lang}": "" for lang in LANGS},
+            f"review_comments_{current_language()}": comments,
+            "decided_at": timezone.now(),
+            "decided_by": actor,
+        },
+        reason="returned",
+    )
+
+
+@transaction.atomic
+def concept_note_approve(*, actor: Any, note: ConceptNote) -> ConceptNote:
+    """Approve the note and carry its facts into the activity, so that the tracking matrix
+    shows them without anyone typing them again."""
+    if not can_decide_notes(actor):
+        raise PermissionDenied
+    note = _transition(
+        actor=actor,
+        note=note,
+        allowed_from={ConceptNote.Status.SUBMITTED},
+        data={
+            "status": ConceptNote.Status.APPROVED,
+            "decided_at": timezone.now(),
+            "decided_by": actor,
+        },
+        reason="approved",
+    )
+    apply_note_to_activity(actor=actor, note=note)
+    return note
+
+
+def apply_note_to_activity(*, actor: Any, note: ConceptNote) -> Activity:
+    activity = note.activity
+    data: dict[str, Any] = {
+        "start_date": note.start_date or activity.start_date,
+        "end_date": note.end_date or activity.end_date,
+    }
+    for name in ("assumptions_risks", "indicators"):
+        for lang in LANGS:
+            if getattr(note, f"{name}_{lang}"):
+                data[f"{name}_{lang}"] = getattr(note, f"{name}_{lang}")
+    parties = [
+        {"organisation": org, "role": ActivityParty.Role.LEAD}
+        for org in note.lead_organisations.all()
+    ] + [
+        {"organisation": org, "role": ActivityParty.Role.ACCOMPANYING}
+        for org in note.accompanying_organisations.all()
+    ]
+    budget_lines = None
+    if note.budget_amount is not None:
+        existing = list(activity.budget_lines.all())
+        line = {
+            "amount": note.budget_amount,
+            "currency": note.currency,
+            "source": note.funding_source or "",
+            "funder": None,
+            "committed": existing[0].committed if existing else 0,
+            "spent": existing[0].spent if existing else 0,
+        }
+        keep = [
+            {
+                f: getattr(b, f)
+                for f in ("amount", "currency", "source", "funder", "committed", "spent")
+            }
+            for b in existing[1:]
+        ]
+        budget_lines = [line, *keep]
+    return plan_services.activity_update(
+        actor=actor,
+        activity=activity,
+        data=data,
+        expected_version=None,
+        parties=parties or None,
+        budget_lines=budget_lines,
+    )
+
+
+@transaction.atomic
+def progress_update_create(
+    *,
+    actor: Any,
+    activity: Activity,
+    data: Mapping[str, Any],
+    files: Sequence[UploadedFile] = (),
+    status_reason: str = "",
+) -> ProgressUpdate:
+    """Record progress (with evidence files); a new status goes through the same rules as
+    any other status change of the activity."""
+    for upload in files:
+        if upload.size and upload.size > MAX_EVIDENCE_BYTES:
+            raise ValidationError(
+                {"files": _("%(name)s is larger than 20 MB.") % {"name": upload.name}}
+            )
+    update = audited_create(
+        actor=actor, instance=ProgressUpdate(activity=activity, author=actor), data=data
+    )
+    for upload in files:
+        Evidence.objects.create(
+            update=update, file=upload, name=upload.name[:255], size=upload.size or 0
+        )
+    if files:
+        audit.record(
+            actor=actor,
+            action=AuditEvent.Action.UPDATE,
+            instance=update,
+            changes={"evidence": {"old": [], "new": [f.name for f in files]}},
+        )
+    new_status = data.get("new_status")
+    if new_status and new_status != activity.status:
+        plan_services.activity_update(
+            actor=actor,
+            activity=activity,
+            data={"status": new_status},
+            expected_version=None,
+            status_reason=status_reason,
+        )
+    return update
