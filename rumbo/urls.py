@@ -10,5 +10,6 @@ urlpatterns += i18n_patterns(
     path("", include("rumbo.core.urls")),
     path("", include("rumbo.organisations.urls")),
     path("", include("rumbo.plans.urls")),
+    path("", include("rumbo.tracking.urls")),
     prefix_default_language=True,
 )

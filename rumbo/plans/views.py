@@ -51,6 +51,9 @@ def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    from rumbo.tracking.access import can_report_on
+    from rumbo.tracking.selectors import follow_up_for
+
     activity = selectors.get_activity_for(request.user, pk)
     return render(
         request,
@@ -60,6 +63,8 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "plan": activity.plan,
             "can_edit": can_edit_plan(request.user, activity.plan),
             "can_read_audit": can_read_audit(request.user),
+            "can_report": can_report_on(request.user, activity),
+            "follow_up": follow_up_for(request.user, activity),
         },
     )
 

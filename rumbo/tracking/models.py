@@ -173,3 +173,22 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ImportSession(models.Model):
+    """An uploaded matrix between its preview and its application."""
+
+    token = models.CharField(max_length=40, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    filename = models.CharField(max_length=255)
+    plan_code = models.CharField(max_length=60, blank=True)
+    preview = models.JSONField(default=dict)
+    applied_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("matrix import")
+        verbose_name_plural = _("matrix imports")
+
+    def __str__(self) -> str:
+        return self.filename

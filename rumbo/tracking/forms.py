@@ -1,0 +1,157 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from rumbo.core.forms import BilingualFormMixin
+from rumbo.plans.models import Activity
+
+from .matrix import SORTS, MatrixFilters
+from .models import ConceptNote, ProgressUpdate
+
+
+class MatrixFilterForm(forms.Form):
+    """The matrix filters, read from the query string (a GET form: links can be shared)."""
+
+    plan = forms.CharField(label=_("Plan"), required=False)
+    pillar = forms.IntegerField(label=_("Pillar / line"), required=False)
+    topic = forms.IntegerField(label=_("Topic"), required=False)
+    working_group = forms.CharField(label=_("Working group"), required=False)
+    organisation = forms.CharField(label=_("Responsible organisation"), required=False)
+    country = forms.CharField(label=_("Country"), required=False)
+    status = forms.MultipleChoiceField(
+        label=_("Status"), required=False, choices=Activity.Status.choices
+    )
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=1990, max_value=2100)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        required=False,
+        choices=[
+            ("plan", _("Plan")),
+            ("code", _("Code")),
+            ("activity", _("Activity")),
+            ("status", _("Status")),
+            ("deadline", _("Deadline")),
+            ("year", _("Year of the plan")),
+            ("group", _("Working group")),
+        ],
+    )
+    desc = forms.BooleanField(label=_("Descending"), required=False)
+
+    def filters(self) -> MatrixFilters:
+        data = self.cleaned_data if self.is_valid() else {}
+        sort = data.get("sort") or "plan"
+        return MatrixFilters(
+            plan=data.get("plan") or "",
+            pillar=data.get("pillar"),
+            topic=data.get("topic"),
+            working_group=data.get("working_group") or "",
+            organisation=data.get("organisation") or "",
+            country=data.get("country") or "",
+            status=list(data.get("status") or []),
+            year=data.get("year"),
+            overdue=bool(data.get("overdue")),
+            q=(data.get("q") or "").strip(),
+            sort=sort if sort in SORTS else "plan",
+            descending=bool(data.get("desc")),
+        )
+
+
+class ConceptNoteForm(BilingualFormMixin, forms.ModelForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = ConceptNote
+        fields = [
+            *[
+                f"{name}_{lang}"
+                for name in (
+                    "objective",
+                    "justification",
+                    "expected_results",
+                    "indicators",
+                    "participants",
+                    "target_audience",
+                )
+                for lang in ("es", "en")
+            ],
+            "modality",
+            "start_date",
+            "end_date",
+            "place_es",
+            "place_en",
+            "budget_amount",
+            "currency",
+            "funding_source_es",
+            "funding_source_en",
+            "lead_organisations",
+            "accompanying_organisations",
+            "assumptions_risks_es",
+            "assumptions_risks_en",
+            "visibility",
+        ]
+        widgets = {
+            "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "lead_organisations": forms.SelectMultiple(attrs={"size": 6}),
+            "accompanying_organisations": forms.SelectMultiple(attrs={"size": 6}),
+        }
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        from rumbo.organisations.models import Organisation
+
+        visible = Organisation.objects.visible_to(user)
+        self.fields["lead_organisations"].queryset = visible
+        self.fields["accompanying_organisations"].queryset = visible
+        self.fields["budget_amount"].localize = True
+        self.fields["budget_amount"].widget.is_localized = True
+        # Drafts may be saved incomplete; submission lists what is missing.
+        for field in self.fields.values():
+            field.required = False
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+
+
+class ReturnNoteForm(forms.Form):
+    comments = forms.CharField(
+        label=_("What needs to change"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(d, initial) for d in data if d]
+        return [single(data, initial)] if data else []
+
+
+class ProgressUpdateForm(BilingualFormMixin, forms.ModelForm):
+    files = MultipleFileField(
+        label=_("Evidence files"),
+        required=False,
+        help_text=_("Reports, lists of participants, photos… up to 20 MB each."),
+    )
+    status_reason = forms.CharField(
+        label=_("Reason for going ahead without an approved concept note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    class Meta:
+        model = ProgressUpdate
+        fields = ["date", "text_es", "text_en", "new_status", "visibility"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}

@@ -1,0 +1,122 @@
+"""The matrix in and out of Excel: export what the filters show; import an edited file with a
+preview before anything is written."""
+
+from __future__ import annotations
+
+import secrets
+import tempfile
+from pathlib import Path
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from rumbo.core.i18n import current_language
+from rumbo.plans.selectors import plans_for
+
+from . import matrix
+from .forms import MatrixFilterForm
+from .models import ImportSession
+from .xlsx.importer import Preview, apply_import, preview_import
+from .xlsx.writer import write_matrix
+
+MAX_UPLOAD = 50 * 1024 * 1024
+
+
+def matrix_export(request: HttpRequest) -> HttpResponse:
+    filters = MatrixFilterForm(request.GET or None).filters()
+    qs = matrix.matrix_queryset(request.user, filters)
+    max_years = max((p.plan_years for p in plans_for(request.user)), default=5)
+    out = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - handed to the response
+    write_matrix(
+        out.name, matrix.rows(request.user, qs), lang=current_language(), max_years=max_years
+    )
+    out.seek(0)
+    stamp = timezone.localdate().isoformat()
+    name = (_("tracking-matrix") + f"-{stamp}.xlsx").replace(" ", "-")
+    return FileResponse(out, as_attachment=True, filename=name)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Excel workbook (.xlsx)"),
+        help_text=gettext_lazy(
+            "A matrix exported from Rumbo and edited offline, or a table laid out like the "
+            "plan's own matrix (pillar, topic, activity, indicators, responsible party, "
+            "deadline, status, assumptions or risks)."
+        ),
+    )
+    plan = forms.ChoiceField(
+        label=gettext_lazy("Plan (for a table without Rumbo ids)"), required=False
+    )
+
+    def __init__(self, *args, user=None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].choices = [("", "—")] + [
+            (p.code, f"{p.code} · {p.title}") for p in plans_for(user)
+        ]
+
+    def clean_file(self):  # type: ignore[no-untyped-def]
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD:
+            raise ValidationError(_("The file is larger than 50 MB."))
+        return upload
+
+
+@login_required
+def matrix_import(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "upload.xlsx"
+            with path.open("wb") as fh:
+                for chunk in upload.chunks():
+                    fh.write(chunk)
+            preview = preview_import(request.user, path, plan_code=form.cleaned_data["plan"])
+        session = ImportSession.objects.create(
+            token=secrets.token_urlsafe(24),
+            user=request.user,
+            filename=upload.name[:255],
+            plan_code=form.cleaned_data["plan"],
+            preview=preview.to_json(),
+        )
+        return redirect("matrix_import_apply", token=session.token)
+    return render(request, "tracking/import.html", {"form": form})
+
+
+@login_required
+def matrix_import_apply(request: HttpRequest, token: str) -> HttpResponse:
+    session = ImportSession.objects.filter(token=token, user=request.user).first()
+    if session is None:
+        raise Http404
+    preview = Preview.from_json(session.preview)
+    error = ""
+    if request.method == "POST" and session.applied_at is None and preview.ok:
+        reason = request.POST.get("reason", "").strip()
+        if preview.needs_reason and not reason:
+            error = _("Say why activities without an approved concept note go ahead.")
+        else:
+            try:
+                done = apply_import(request.user, preview, reason=reason)
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            else:
+                session.applied_at = timezone.now()
+                session.save(update_fields=["applied_at"])
+                messages.success(
+                    request,
+                    _("Import applied: %(added)s added, %(changed)s changed.") % done,
+                )
+                return redirect("matrix")
+    return render(
+        request,
+        "tracking/import_preview.html",
+        {"session": session, "preview": preview, "error": error},
+    )

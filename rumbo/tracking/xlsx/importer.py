@@ -1,0 +1,488 @@
+"""Import of an edited matrix: a preview of every change (added / changed / unchanged /
+conflict, field by field), validation that names row and column, and an all-or-nothing apply
+through the same services as the pages."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from rumbo.core.i18n import LANGS
+from rumbo.plans import services as plan_services
+from rumbo.plans.access import can_edit_plan
+from rumbo.plans.models import Activity, Plan, PlanElement
+from rumbo.plans.selectors import plans_for
+
+from . import values as v
+from .columns import COLUMNS, PLAN_TABLE_COLUMNS, normalise
+from .reader import Sheet, WorkbookError, column_letter, find_matrix_sheet, iter_rows, open_workbook
+
+CHUNK = 5000
+LABEL = {c.key: c.label for c in COLUMNS}
+TEXT_FIELDS = {"activity": "title", "indicators": "indicators", "assumptions": "assumptions_risks"}
+
+
+@dataclass
+class Problem:
+    row: int | None
+    column: str
+    message: str
+
+
+@dataclass
+class FieldChange:
+    key: str
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class RowPlan:
+    row: int
+    kind: str  # added | changed | conflict
+    activity_id: int | None
+    plan: str
+    code: str
+    title: str
+    changes: list[FieldChange] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+    version: int | None = None
+    needs_reason: bool = False
+
+
+@dataclass
+class Preview:
+    layout: str = ""
+    sheet: str = ""
+    language: str = "es"
+    ignored_sheets: list[str] = field(default_factory=list)
+    rows: list[RowPlan] = field(default_factory=list)
+    unchanged: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def count(self, kind: str) -> int:
+        return sum(1 for r in self.rows if r.kind == kind)
+
+    @property
+    def count_added(self) -> int:
+        return self.count("added")
+
+    @property
+    def count_changed(self) -> int:
+        return self.count("changed")
+
+    @property
+    def count_conflict(self) -> int:
+        return self.count("conflict")
+
+    @property
+    def needs_reason(self) -> bool:
+        return any(r.needs_reason for r in self.rows if r.kind != "conflict")
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Preview:
+        rows = [
+            RowPlan(**{**r, "changes": [FieldChange(**c) for c in r["changes"]]})
+            for r in data.get("rows", [])
+        ]
+        return cls(
+            **{
+                **data,
+                "rows": rows,
+                "problems": [Problem(**p) for p in data.get("problems", [])],
+                "warnings": [Problem(**p) for p in data.get("warnings", [])],
+            }
+        )
+
+
+def _label(sheet: Sheet, key: str) -> str:
+    index = sheet.columns.get(key)
+    name = str(LABEL.get(key, key)) if sheet.layout == "rumbo" else PLAN_TABLE_COLUMNS[key][0]
+    return f"{column_letter(index)} ({name})" if index is not None else name
+
+
+def _display(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+class Importer:
+    def __init__(self, user: Any, path: Path, *, plan_code: str = "") -> None:
+        self.user = user
+        self.path = path
+        self.plan_code = plan_code
+        self.preview = Preview()
+        self.plans: dict[str, Plan] = {p.code: p for p in plans_for(user)}
+        self.editable: dict[int, bool] = {}
+        self.approved_notes: set[int] = set()
+
+    # -- helpers ------------------------------------------------------------------------------
+    def problem(self, row: int | None, key: str, message: str) -> None:
+        self.preview.problems.append(Problem(row, _label(self.sheet, key), message))
+
+    def warn(self, row: int | None, key: str, message: str) -> None:
+        self.preview.warnings.append(Problem(row, _label(self.sheet, key), message))
+
+    def cell(self, values: list[Any], key: str) -> Any:
+        index = self.sheet.columns.get(key)
+        return values[index] if index is not None and index < len(values) else None
+
+    def parse(self, r: int, values: list[Any], key: str, parser: Any) -> Any:
+        try:
+            return parser(self.cell(values, key))
+        except v.CellError as exc:
+            self.problem(r, key, str(exc))
+            return None
+
+    def can_edit(self, plan: Plan) -> bool:
+        if plan.pk not in self.editable:
+            self.editable[plan.pk] = can_edit_plan(self.user, plan)
+        return self.editable[plan.pk]
+
+    # -- reading ------------------------------------------------------------------------------
+    def run(self) -> Preview:
+        try:
+            book = open_workbook(self.path)
+            try:
+                self.sheet = find_matrix_sheet(book)
+                p = self.preview
+                p.layout, p.sheet, p.language = (
+                    self.sheet.layout,
+                    self.sheet.name,
+                    self.sheet.language,
+                )
+                p.ignored_sheets = self.sheet.ignored_sheets
+                rows = list(iter_rows(self.path, book, self.sheet))
+            finally:
+                book.close()
+        except WorkbookError as exc:
+            self.preview.problems.append(Problem(None, "", str(exc)))
+            return self.preview
+        if self.sheet.layout == "rumbo":
+            self.compare_rumbo(rows)
+        else:
+            self.compare_plan_table(rows)
+        return self.preview
+
+    def parsed(self, r: int, values: list[Any]) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for key in TEXT_FIELDS:
+            if key in self.sheet.columns:
+                out[key] = v.text(self.cell(values, key))
+        if "year" in self.sheet.columns:
+            out["year"] = self.parse(r, values, "year", v.plan_year)
+        if "deadline" in self.sheet.columns:
+            out["deadline"] = self.parse(r, values, "deadline", v.date)
+        if "status" in self.sheet.columns:
+            out["status"] = self.parse(r, values, "status", v.status)
+            if out["status"] is None and not any(p.row == r for p in self.preview.problems):
+                self.problem(r, "status", _("The status is empty."))
+        if "responsible" in self.sheet.columns and self.sheet.layout == "plan-table":
+            out["responsible"] = v.text(self.cell(values, "responsible"))
+        return out
+
+    def _load(self, ids: list[int]) -> dict[int, Activity]:
+        found: dict[int, Activity] = {}
+        qs = Activity.objects.visible_to(self.user).select_related("plan")
+        for start in range(0, len(ids), CHUNK):
+            found.update(qs.in_bulk(ids[start : start + CHUNK]))
+        return found
+
+    def _notes(self, ids: list[int]) -> None:
+        from rumbo.tracking.models import ConceptNote
+
+        for start in range(0, len(ids), CHUNK):
+            self.approved_notes.update(
+                ConceptNote.objects.filter(
+                    activity_id__in=ids[start : start + CHUNK],
+                    status=ConceptNote.Status.APPROVED,
+                ).values_list("activity_id", flat=True)
+            )
+
+    # -- Rumbo's own layout -------------------------------------------------------------------
+    def compare_rumbo(self, rows: list[tuple[int, list[Any]]]) -> None:
+        lang = self.sheet.language
+        keyed: list[tuple[int, list[Any], int | None, int | None]] = []
+        for r, values in rows:
+            pk = self.parse(r, values, "id", v.integer)
+            version = self.parse(r, values, "version", v.integer)
+            keyed.append((r, values, pk, version))
+        ids = [pk for _r, _v, pk, _ver in keyed if pk]
+        current = self._load(ids)
+        self._notes(list(current))
+        seen: dict[int, int] = {}
+        new_codes: set[tuple[str, str]] = set()
+        for r, values, pk, version in keyed:
+            data = self.parsed(r, values)
+            if pk is None:
+                self.added_row(r, values, data, new_codes)
+                continue
+            if pk in seen:
+                self.problem(
+                    r, "id", _("Row %(other)s has the same Rumbo id.") % {"other": seen[pk]}
+                )
+                continue
+            seen[pk] = r
+            act = current.get(pk)
+            if act is None:
+                self.problem(
+                    r, "id", _("No activity with id %(id)s that you may see.") % {"id": pk}
+                )
+                continue
+            self.changed_row(r, act, data, version, lang)
+
+    def field_changes(
+        self, act: Activity, data: dict[str, Any], lang: str
+    ) -> tuple[list[FieldChange], dict[str, Any]]:
+        changes: list[FieldChange] = []
+        update: dict[str, Any] = {}
+        for key, name in TEXT_FIELDS.items():
+            if key not in data:
+                continue
+            old = getattr(act, f"{name}_{lang}") or ""
+            if data[key] != old.strip():
+                if key == "activity" and not data[key]:
+                    continue  # an emptied title is an error reported elsewhere
+                changes.append(FieldChange(key, str(LABEL[key]), old, data[key]))
+                update[f"{name}_{lang}"] = data[key]
+        simple = {"year": "plan_year", "deadline": "end_date", "status": "status"}
+        for key, name in simple.items():
+            if key not in data or (key == "status" and data[key] is None):
+                continue  # an empty status is reported as a problem, not as a change
+            new, old = data[key], getattr(act, name)
+            if new == old:
+                continue
+            if key == "status":
+                shown_old, shown_new = act.get_status_display(), str(Activity.Status(new).label)
+            else:
+                shown_old, shown_new = _display(old), _display(new)
+            changes.append(FieldChange(key, str(LABEL[key]), shown_old, shown_new))
+            update[name] = new.isoformat() if isinstance(new, dt.date) else new
+        if "responsible" in data and data["responsible"] != (act.responsible_note_es or ""):
+            changes.append(
+                FieldChange(
+                    "responsible",
+                    str(LABEL["responsible"]),
+                    act.responsible_note_es,
+                    data["responsible"],
+                )
+            )
+            update["responsible_note_es"] = data["responsible"]
+        return changes, update
+
+    def changed_row(
+        self, r: int, act: Activity, data: dict[str, Any], version: int | None, lang: str
+    ) -> None:
+        if "activity" in data and not data["activity"]:
+            self.problem(r, "activity", _("The activity's title is empty."))
+        changes, update = self.field_changes(act, data, lang)
+        if not changes:
+            self.preview.unchanged += 1
+            return
+        row = RowPlan(
+            r, "changed", act.pk, act.plan.code, act.code, act.title, changes, update, act.version
+        )
+        if version is not None and version != act.version:
+            row.kind = "conflict"
+            self.preview.rows.append(row)
+            return
+        self.check_row(r, act.plan, row, act.pk)
+        self.preview.rows.append(row)
+
+    def check_row(self, r: int, plan: Plan, row: RowPlan, pk: int | None) -> None:
+        if not self.can_edit(plan):
+            self.problem(
+                r, "plan", _("You may not change the activities of %(plan)s.") % {"plan": plan.code}
+            )
+        year = row.data.get("plan_year")
+        if year is not None and not 1 <= year <= plan.plan_years:
+            self.problem(r, "year", _("The plan runs for %(n)s years.") % {"n": plan.plan_years})
+        status = row.data.get("status")
+        if status in plan_services.STARTED and (pk is None or pk not in self.approved_notes):
+            if getattr(self.user, "is_secretariat", False):
+                row.needs_reason = True
+            else:
+                self.problem(
+                    r,
+                    "status",
+                    _("Only an activity with an approved concept note can be %(status)s.")
+                    % {"status": Activity.Status(status).label.lower()},
+                )
+
+    def added_row(
+        self, r: int, values: list[Any], data: dict[str, Any], new_codes: set[tuple[str, str]]
+    ) -> None:
+        plan_code = v.text(self.cell(values, "plan")) or self.plan_code
+        code = v.text(self.cell(values, "code"))
+        plan = self.plans.get(plan_code)
+        if plan is None:
+            self.problem(
+                r, "plan", _("No plan with code “%(code)s” that you may see.") % {"code": plan_code}
+            )
+            return
+        if not data.get("activity"):
+            self.problem(r, "activity", _("A new activity needs a title."))
+            return
+        if not code:
+            self.problem(r, "code", _("A new activity needs a code."))
+            return
+        if (plan.code, code) in new_codes or Activity.objects.filter(plan=plan, code=code).exists():
+            self.problem(
+                r,
+                "code",
+                _("The code %(code)s is already used in %(plan)s.")
+                % {"code": code, "plan": plan.code},
+            )
+            return
+        new_codes.add((plan.code, code))
+        self.add(r, plan, code, data, self.element_for(plan, values))
+
+    def add(self, r: int, plan: Plan, code: str, data: dict[str, Any], element: int | None) -> None:
+        lang = self.sheet.language
+        update = {"code": code, "element": element}
+        for key, name in TEXT_FIELDS.items():
+            if data.get(key):
+                update[f"{name}_{lang}"] = data[key]
+        if data.get("year") is not None:
+            update["plan_year"] = data["year"]
+        if data.get("deadline"):
+            update["end_date"] = data["deadline"].isoformat()
+        update["status"] = data.get("status") or Activity.Status.NOT_STARTED
+        if data.get("responsible"):
+            update["responsible_note_es"] = data["responsible"]
+        changes = [
+            FieldChange(k, str(LABEL[k]), "", _display(data[k]))
+            for k in ("activity", "year", "deadline", "status")
+            if data.get(k)
+        ]
+        row = RowPlan(r, "added", None, plan.code, code, data["activity"], changes, update)
+        self.check_row(r, plan, row, None)
+        self.preview.rows.append(row)
+
+    def element_for(self, plan: Plan, values: list[Any]) -> int | None:
+        """The element named in the topic or pillar cell: by its code (“P1.T4 Remesas”) or,
+        failing that, by its title."""
+        elements = self._elements(plan)
+        for key in ("topic", "pillar"):
+            cell = v.text(self.cell(values, key))
+            if not cell:
+                continue
+            token = cell.split()[0]
+            if token in elements["code"]:
+                return elements["code"][token]
+            found = elements["title"].get(normalise(cell))
+            if found:
+                return found
+        return None
+
+    def _elements(self, plan: Plan) -> dict[str, dict[str, int]]:
+        cache = getattr(self, "_element_cache", {})
+        if plan.pk not in cache:
+            by_code: dict[str, int] = {}
+            by_title: dict[str, int] = {}
+            for el in PlanElement.objects.visible_to(self.user).filter(plan=plan):
+                by_code[el.code] = el.pk
+                for lang in LANGS:
+                    by_title.setdefault(normalise(getattr(el, f"title_{lang}")), el.pk)
+            cache[plan.pk] = {"code": by_code, "title": by_title}
+            self._element_cache = cache
+        return cache[plan.pk]
+
+    # -- the plan's own 8-column table --------------------------------------------------------
+    def compare_plan_table(self, rows: list[tuple[int, list[Any]]]) -> None:
+        plan = self.plans.get(self.plan_code)
+        if plan is None:
+            self.preview.problems.append(
+                Problem(None, "", _("Choose the plan this table belongs to."))
+            )
+            return
+        acts = list(Activity.objects.visible_to(self.user).filter(plan=plan).select_related("plan"))
+        by_title: dict[str, Activity] = {}
+        for act in acts:
+            for lang in LANGS:
+                by_title.setdefault(normalise(getattr(act, f"title_{lang}")), act)
+        self._notes([a.pk for a in acts])
+        used_codes = {a.code for a in acts}
+        n = 0
+        for r, values in rows:
+            data = self.parsed(r, values)
+            title = data.get("activity", "")
+            if not title:
+                self.problem(r, "activity", _("The activity's description is empty."))
+                continue
+            act = by_title.get(normalise(title))
+            if act is not None:
+                self.changed_row(
+                    r,
+                    act,
+                    {k: d for k, d in data.items() if k != "activity"},
+                    None,
+                    self.sheet.language,
+                )
+                continue
+            n += 1
+            while f"M{n}" in used_codes:
+                n += 1
+            used_codes.add(f"M{n}")
+            self.add(r, plan, f"M{n}", data, self.element_for(plan, values))
+
+
+def preview_import(user: Any, path: Path, *, plan_code: str = "") -> Preview:
+    return Importer(user, path, plan_code=plan_code).run()
+
+
+def _decode(data: dict[str, Any]) -> dict[str, Any]:
+    out = dict(data)
+    if out.get("end_date"):
+        out["end_date"] = dt.date.fromisoformat(out["end_date"])
+    if "element" in out:
+        out["element"] = (
+            PlanElement.objects.filter(pk=out["element"]).first() if out["element"] else None
+        )
+    return out
+
+
+@transaction.atomic
+def apply_import(user: Any, preview: Preview, *, reason: str = "") -> dict[str, int]:
+    """Apply every added and changed row, or none: a row changed in Rumbo since the preview
+    raises ConflictError and rolls everything back. Conflicting rows are never applied."""
+    if not preview.ok:
+        raise ValueError("a preview with problems cannot be applied")
+    plans = {p.code: p for p in plans_for(user)}
+    done = {"added": 0, "changed": 0}
+    for row in preview.rows:
+        if row.kind == "conflict":
+            continue
+        data = _decode(row.data)
+        if row.kind == "added":
+            plan_services.activity_create(
+                actor=user, plan=plans[row.plan], data=data, status_reason=reason
+            )
+        else:
+            activity = Activity.objects.visible_to(user).get(pk=row.activity_id)
+            plan_services.activity_update(
+                actor=user,
+                activity=activity,
+                data=data,
+                expected_version=row.version,
+                status_reason=reason,
+            )
+        done[row.kind] += 1
+    return done
