@@ -158,6 +158,11 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "ActivityStatusEnum": "rumbo.plans.models.activity.Activity.Status",
+        "PlanStatusEnum": "rumbo.plans.models.plan.Plan.Status",
+        "ConceptNoteStatusEnum": "rumbo.tracking.models.ConceptNote.Status",
+    },
 }
 
 # Tasks run in-process in the embedded default; production points this at a real queue.

@@ -2,13 +2,18 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import views, views_tracking
 
 router = DefaultRouter()
 router.register("plans", views.PlanViewSet, basename="plan")
 router.register("elements", views.PlanElementViewSet, basename="element")
 router.register("activities", views.ActivityViewSet, basename="activity")
 router.register("organisations", views.OrganisationViewSet, basename="organisation")
+router.register("matrix", views_tracking.MatrixViewSet, basename="matrix-row")
+router.register("concept-notes", views_tracking.ConceptNoteViewSet, basename="concept-note")
+router.register(
+    "progress-updates", views_tracking.ProgressUpdateViewSet, basename="progress-update"
+)
 
 urlpatterns = [
     path("v1/", include(router.urls)),

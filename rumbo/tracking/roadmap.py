@@ -74,7 +74,7 @@ class Roadmap:
     periods: list[Period]
     groups: list[Group]
     unscheduled: list[tuple[Activity, PlanElement | None]]
-    statuses: list[tuple[str, str]]
+    statuses: list[tuple[str, Any]]  # (value, lazy label) for the legend
 
     @property
     def scheduled_count(self) -> int:
@@ -215,5 +215,5 @@ def plan_roadmap(user: Any, plan: Plan, *, today: dt.date | None = None) -> Road
         periods=periods,
         groups=ordered,
         unscheduled=unscheduled,
-        statuses=[(value, str(label)) for value, label in Activity.Status.choices],
+        statuses=list(Activity.Status.choices),
     )

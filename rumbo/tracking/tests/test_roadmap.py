@@ -151,6 +151,14 @@ def test_the_shipped_network_plan_has_a_roadmap(client):
     assert "BP1.6" in body and "Core priorities" in body
 
 
+@pytest.mark.parametrize(
+    "code", ["crm-sp-2023-2026", "crm-lmap-2023-2027", "crm-lmap-2023-2027-op", "crm-sp-2019-2022"]
+)
+def test_every_shipped_plan_has_a_roadmap_even_without_scheduled_activities(client, code):
+    page = client.get(url("plan_roadmap", "es", code=code))
+    assert page.status_code == 200
+
+
 @pytest.mark.parametrize("who", ["public", "civil", "observer"])
 def test_members_only_activities_never_reach_lower_roles(cast, canary, who):
     for act in (canary.secret_activity, canary.open_activity):
