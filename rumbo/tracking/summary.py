@@ -71,14 +71,9 @@ class SemiannualFigures:
 def semester_bounds(year: int, half: int) -> tuple[dt.date, dt.date]:
     if half not in (1, 2):
         raise ValueError("half must be 1 or 2")
-    return (
-        (dt.date(year, 1, 1), dt.date(year, 6, 30))
-        if half == 1
-        else (
-            dt.date(year, 7, 1),
-            dt.date(year, 12, 31),
-        )
-    )
+    if half == 1:
+        return dt.date(year, 1, 1), dt.date(year, 6, 30)
+    return dt.date(year, 7, 1), dt.date(year, 12, 31)
 
 
 def last_completed_semester(today: dt.date | None = None) -> tuple[int, int]:

@@ -57,8 +57,11 @@ class SemesterForm(forms.Form):
 def semiannual_summary(request: HttpRequest) -> HttpResponse:
     year, half = last_completed_semester()
     params = request.GET.copy()
-    params.setdefault("year", str(year))
-    params.setdefault("half", str(half))
+    # An empty or missing period means the last completed semester.
+    if not params.get("year"):
+        params["year"] = str(year)
+    if not params.get("half"):
+        params["half"] = str(half)
     form = SemesterForm(params, user=request.user)
     figures = None
     if form.is_valid():
