@@ -32,8 +32,9 @@ class AuditedModelAdmin(admin.ModelAdmin):
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         obj = form.instance
-        self.after_save(obj)
-        changes = audit.diff(getattr(request, "_audit_before", {}), audit.snapshot(obj))
+        before = getattr(request, "_audit_before", {})
+        self.after_save(obj, before=before, actor=request.user)
+        changes = audit.diff(before, audit.snapshot(obj))
         if changes:
             audit.record(
                 actor=request.user,
@@ -43,8 +44,8 @@ class AuditedModelAdmin(admin.ModelAdmin):
                 reason="admin",
             )
 
-    def after_save(self, obj: Any) -> None:
-        """Hook for derived values (e.g. inherited visibility)."""
+    def after_save(self, obj: Any, *, before: dict[str, Any], actor: Any) -> None:
+        """Hook for derived values (e.g. inherited visibility, status history)."""
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         with transaction.atomic():

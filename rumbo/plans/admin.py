@@ -15,12 +15,19 @@ from .models import (
     PlanStatement,
     SdgTarget,
 )
-from .services import refresh_effective_visibility
+from .services import record_status_change, refresh_effective_visibility
 
 
 class RefreshesVisibility(AuditedModelAdmin):
-    def after_save(self, obj: Any) -> None:
+    def after_save(self, obj: Any, *, before: dict[str, Any], actor: Any) -> None:
         refresh_effective_visibility(obj if isinstance(obj, Plan) else obj.plan)
+        if isinstance(obj, Activity):
+            record_status_change(
+                actor=actor,
+                activity=obj,
+                old_status=before.get("status", Activity.Status.NOT_STARTED),
+                reason="admin",
+            )
 
 
 class StatementInline(TranslationStackedInline):

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import OuterRef, Subquery, Value
+from django.db.models import OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -107,8 +107,11 @@ def semiannual_figures(
     )
     # The plan's own level is checked as well, as in the matrix, so that a plan made more
     # restricted hides its activities at once.
+    # A commitment counts once it was recorded, or once its plan is in force: the shipped
+    # plans and imported matrices are typed in after the fact.
     qs = Activity.objects.visible_to(user).filter(
-        plan__visibility__lte=level, created_at__lt=cutoff
+        Q(created_at__lt=cutoff) | Q(plan__period_start__lte=year, plan__period_end__gte=year),
+        plan__visibility__lte=level,
     )
     if plan_code:
         qs = qs.filter(plan__code=plan_code)

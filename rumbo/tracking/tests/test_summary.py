@@ -67,9 +67,10 @@ def world(bodies):
     # Not achieved, no working group.
     d = act(p2, "NACH", status=S.NOT_ACHIEVED)
     change(d, S.NOT_STARTED, S.NOT_ACHIEVED, at(2023, 11, 15))
-    # Created after the semester ended: left out of 2023-H2 altogether.
+    # Typed in after the semester but part of a plan in force then: pending at its end.
     e = created(ActivityFactory(plan=p1, code="NEW", status=S.FINISHED), at(2024, 2, 1))
     change(e, S.NOT_STARTED, S.FINISHED, at(2024, 2, 2))
+
     # Members-only: counted only for member countries and the secretariat.
     f = act(p2, "SECRET", bodies.wg_lab, visibility=Visibility.MEMBERS, status=S.FINISHED)
     change(f, S.NOT_STARTED, S.FINISHED, at(2023, 7, 7))
@@ -83,25 +84,26 @@ def _counts(c) -> tuple[int, int, int, int, int]:
 def test_status_as_of_the_end_of_the_semester_per_plan(cast, world):
     figures = semiannual_figures(cast.observer, 2023, 2, plan_code="sum-one")
     assert [r.code for r in figures.by_plan] == ["sum-one"]
-    # FIN finished, LATE still in progress on 31 December, PEND not started; NEW not there.
-    assert _counts(figures.by_plan[0].counts) == (1, 1, 1, 0, 0)
-    assert figures.totals.total == 3
-    assert figures.totals.percent_finished == pytest.approx(33.3)
+    # FIN finished, LATE still in progress on 31 December, PEND and NEW not started.
+    assert _counts(figures.by_plan[0].counts) == (1, 1, 2, 0, 0)
+    assert figures.totals.total == 4
+    assert figures.totals.percent_finished == pytest.approx(25.0)
 
 
 def test_a_change_after_the_period_end_does_not_count_but_does_in_the_next(cast, world):
     h1 = semiannual_figures(cast.observer, 2024, 1, plan_code="sum-one")
     # In 2024-H1, LATE is finished and NEW exists (finished in February).
     assert _counts(h1.by_plan[0].counts) == (3, 0, 1, 0, 0)
-    # Before any change of LATE, in 2023-H1: FIN was in progress (March), LATE pending.
+    # Before any change of LATE, in 2023-H1: FIN was in progress (March); LATE, PEND and NEW
+    # (its plan was in force) pending.
     h1_2023 = semiannual_figures(cast.observer, 2023, 1, plan_code="sum-one")
-    assert _counts(h1_2023.by_plan[0].counts) == (0, 1, 2, 0, 0)
+    assert _counts(h1_2023.by_plan[0].counts) == (0, 1, 3, 0, 0)
 
 
 def test_grouping_per_plan_and_per_working_group(cast, world, bodies):
     figures = semiannual_figures(cast.secretariat, 2023, 2)
     plans = {r.code: _counts(r.counts) for r in figures.by_plan}
-    assert plans["sum-one"] == (1, 1, 1, 0, 0)
+    assert plans["sum-one"] == (1, 1, 2, 0, 0)
     # The later plan comes first, as in the plan list.
     codes = [r.code for r in figures.by_plan]
     assert codes.index("sum-two") < codes.index("sum-one")
