@@ -103,3 +103,41 @@ def test_secretariat_updates_an_activity_status_by_keyboard(browser, site):
     expect(page.get_by_role("cell", name="not_started").first).to_be_visible()
     expect(page.get_by_role("cell", name="in_progress").first).to_be_visible()
     page.close()
+
+
+def test_matrix_offline_round_trip(browser, site, tmp_path):
+    """Filter the matrix, download it, edit it as Excel would, upload it, check the
+    preview and apply it."""
+    import openpyxl
+
+    from rumbo.plans.models import Activity
+    from rumbo.tracking.xlsx.columns import COLUMNS
+
+    col = {c.key: i + 1 for i, c in enumerate(COLUMNS)}
+    page = browser.new_page()
+    log_in(page, site, "secretaria")
+    page.goto(f"{site}/es/matrix/")
+    page.get_by_text("Filtrar y ordenar").click()
+    page.get_by_label("Plan", exact=True).select_option("un-rn-2023-2024")
+    page.get_by_role("button", name="Aplicar").click()
+    expect(page.get_by_text("26 actividades")).to_be_visible()
+    with page.expect_download() as info:
+        page.get_by_role("link", name="Descargar Excel").click()
+    path = tmp_path / "matriz.xlsx"
+    info.value.save_as(path)
+
+    book = openpyxl.load_workbook(path)
+    ws = book.worksheets[0]
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, col["code"]).value == "BP2.3")
+    ws.cell(row, col["assumptions"]).value = "Depende de la respuesta de las redes nacionales"
+    book.save(path)
+
+    page.get_by_role("link", name="Importar un libro editado").click()
+    page.get_by_label("Libro de Excel (.xlsx)").set_input_files(str(path))
+    page.get_by_role("button", name="Revisar el archivo").click()
+    expect(page.get_by_text("Depende de la respuesta de las redes nacionales")).to_be_visible()
+    assert not Activity.objects.get(code="BP2.3").assumptions_risks_es
+    page.get_by_role("button", name="Aplicar estos cambios").click()
+    expect(page.get_by_text("1 modificadas", exact=False)).to_be_visible()
+    assert Activity.objects.get(code="BP2.3").assumptions_risks_es.startswith("Depende")
+    page.close()

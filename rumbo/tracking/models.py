@@ -182,6 +182,7 @@ class ImportSession(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     filename = models.CharField(max_length=255)
+    upload = models.FileField(upload_to="imports/%Y/%m/", blank=True)
     plan_code = models.CharField(max_length=60, blank=True)
     preview = models.JSONField(default=dict)
     applied_at = models.DateTimeField(null=True, blank=True)

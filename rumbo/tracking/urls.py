@@ -1,7 +1,7 @@
 from django.urls import path
 
 from . import views
-from .views_excel import matrix_export, matrix_import, matrix_import_apply
+from .views_excel import matrix_export, matrix_import, matrix_import_apply, matrix_import_marked
 from .views_reports import plan_roadmap, semiannual_summary
 
 urlpatterns = [
@@ -9,6 +9,9 @@ urlpatterns = [
     path("matrix/export.xlsx", matrix_export, name="matrix_export"),
     path("matrix/import/", matrix_import, name="matrix_import"),
     path("matrix/import/<str:token>/", matrix_import_apply, name="matrix_import_apply"),
+    path(
+        "matrix/import/<str:token>/marked.xlsx", matrix_import_marked, name="matrix_import_marked"
+    ),
     path("activities/<int:pk>/note/", views.concept_note, name="concept_note"),
     path("activities/<int:pk>/note/edit/", views.concept_note_edit, name="concept_note_edit"),
     path(

@@ -24,6 +24,7 @@ from . import matrix
 from .forms import MatrixFilterForm
 from .models import ImportSession
 from .xlsx.importer import Preview, apply_import, preview_import
+from .xlsx.marking import mark_problems
 from .xlsx.writer import write_matrix
 
 MAX_UPLOAD = 50 * 1024 * 1024
@@ -74,19 +75,20 @@ def matrix_import(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "upload.xlsx"
-            with path.open("wb") as fh:
-                for chunk in upload.chunks():
-                    fh.write(chunk)
-            preview = preview_import(request.user, path, plan_code=form.cleaned_data["plan"])
-        session = ImportSession.objects.create(
-            token=secrets.token_urlsafe(24),
+        token = secrets.token_urlsafe(24)
+        session = ImportSession(
+            token=token,
             user=request.user,
             filename=upload.name[:255],
             plan_code=form.cleaned_data["plan"],
-            preview=preview.to_json(),
         )
+        # Kept so that the person can download it back with the problems marked.
+        session.upload.save(f"{token}.xlsx", upload, save=False)
+        preview = preview_import(
+            request.user, Path(session.upload.path), plan_code=form.cleaned_data["plan"]
+        )
+        session.preview = preview.to_json()
+        session.save()
         return redirect("matrix_import_apply", token=session.token)
     return render(request, "tracking/import.html", {"form": form})
 
@@ -120,3 +122,18 @@ def matrix_import_apply(request: HttpRequest, token: str) -> HttpResponse:
         "tracking/import_preview.html",
         {"session": session, "preview": preview, "error": error},
     )
+
+
+@login_required
+def matrix_import_marked(request: HttpRequest, token: str) -> HttpResponse:
+    """The uploaded workbook back, with each problem as a comment on its cell, in red."""
+    session = ImportSession.objects.filter(token=token, user=request.user).first()
+    if session is None or not session.upload:
+        raise Http404
+    preview = Preview.from_json(session.preview)
+    out = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - handed to the response
+    if not mark_problems(Path(session.upload.path), out.name, preview):
+        raise Http404
+    out.seek(0)
+    stem = Path(session.filename).stem
+    return FileResponse(out, as_attachment=True, filename=f"{stem}-{_('to-correct')}.xlsx")

@@ -241,3 +241,28 @@ def test_import_pages_preview_then_apply(cast, wg_plan, tmp_path):
     applied = client.post(response["Location"])
     assert applied.status_code == 302
     assert Activity.objects.get(plan=wg_plan, code="A1").assumptions_risks_es == "Riesgo político"
+
+
+def test_the_workbook_comes_back_with_bad_cells_marked(cast, wg_plan, tmp_path):
+    path = export(cast.secretariat, tmp_path / "m.xlsx", plan="wg-plan")
+    book = openpyxl.load_workbook(path)
+    ws = book.worksheets[0]
+    bad_row = row_of(ws, "A1")
+    ws.cell(bad_row, COL["status"]).value = "Casi listo"
+    book.save(path)
+    client = client_for(cast.secretariat)
+    response = client.post(
+        url("matrix_import", "en"),
+        {"file": SimpleUploadedFile("m.xlsx", path.read_bytes()), "plan": ""},
+    )
+    preview = client.get(response["Location"]).content.decode()
+    assert "Download the workbook with these cells marked" in preview
+    marked = client.get(response["Location"] + "marked.xlsx")
+    assert marked.status_code == 200
+    back = tmp_path / "back.xlsx"
+    back.write_bytes(b"".join(marked.streaming_content))
+    cell = openpyxl.load_workbook(back).worksheets[0].cell(bad_row, COL["status"])
+    assert "is not a status" in cell.comment.text
+    assert cell.fill.fill_type == "solid"
+    other = client_for(cast.wg).get(response["Location"] + "marked.xlsx")
+    assert other.status_code == 404  # an import belongs to the person who made it
