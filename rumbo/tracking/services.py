@@ -24,8 +24,13 @@ from .models import ConceptNote, Evidence, ProgressUpdate
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 
 
+def missing_labels(note: ConceptNote) -> list[str]:
+    """Labels (in the current language) of the required fields a note leaves empty."""
+    return [str(ConceptNote._meta.get_field(name).verbose_name) for name in missing_fields(note)]
+
+
 def missing_fields(note: ConceptNote) -> list[str]:
-    """Labels of the required fields a note leaves empty, in form order."""
+    """Names of the required fields a note leaves empty, in form order."""
     missing = []
     for name in ConceptNote.REQUIRED:
         field = ConceptNote._meta.get_field(name)
@@ -36,7 +41,7 @@ def missing_fields(note: ConceptNote) -> list[str]:
         else:
             empty = not any(getattr(note, f"{name}_{lang}", "") for lang in ("es", "en"))
         if empty:
-            missing.append(str(field.verbose_name))
+            missing.append(name)
     return missing
 
 
@@ -92,7 +97,7 @@ def _transition(
 
 @transaction.atomic
 def concept_note_submit(*, actor: Any, note: ConceptNote) -> ConceptNote:
-    missing = missing_fields(note)
+    missing = missing_labels(note)
     if missing:
         raise ValidationError(
             _("Complete these fields before submitting: %(fields)s.")

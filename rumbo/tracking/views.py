@@ -65,7 +65,7 @@ def concept_note(request: HttpRequest, pk: int) -> HttpResponse:
             "activity": activity,
             "plan": activity.plan,
             "note": note,
-            "missing": services.missing_fields(note) if note else [],
+            "missing": services.missing_labels(note) if note else [],
             "can_report": can_report_on(request.user, activity),
             "can_decide": can_decide_notes(request.user),
             "return_form": ReturnNoteForm(),

@@ -79,15 +79,21 @@ def test_patch_validation_and_permissions(cast, activity, canary):
         f"/api/v1/matrix/{activity.pk}/", {"version": 1, "status": "in_progress"}, format="json"
     )
     assert bad.status_code == 400 and "status" in bad.json()
-    assert api_for(cast.observer).patch(
-        f"/api/v1/matrix/{activity.pk}/", {"version": 1}, format="json"
-    ).status_code == 403
+    assert (
+        api_for(cast.observer)
+        .patch(f"/api/v1/matrix/{activity.pk}/", {"version": 1}, format="json")
+        .status_code
+        == 403
+    )
     assert api_for(cast.public).patch(
         f"/api/v1/matrix/{activity.pk}/", {"version": 1}, format="json"
     ).status_code in (401, 403)
-    assert api_for(cast.observer).patch(
-        f"/api/v1/matrix/{canary.secret_activity.pk}/", {"version": 1}, format="json"
-    ).status_code == 404
+    assert (
+        api_for(cast.observer)
+        .patch(f"/api/v1/matrix/{canary.secret_activity.pk}/", {"version": 1}, format="json")
+        .status_code
+        == 404
+    )
 
 
 def test_concept_note_workflow_over_the_api(schema, cast, orgs, activity):

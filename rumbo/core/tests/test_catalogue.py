@@ -10,11 +10,14 @@ LOCALE = Path(__file__).resolve().parents[2] / "locale" / "es" / "LC_MESSAGES"
 
 
 def entries() -> list[tuple[str, str, bool]]:
-    """(msgid, msgstr, fuzzy) of every entry, plural forms reduced to their first form."""
-    out, msgid, msgstr, fuzzy, target = [], None, None, False, None
+    """(msgid, msgstr, fuzzy) of every entry, plural forms reduced to their first form; a
+    context is kept the way gettext stores it, as “context\x04msgid”."""
+    out, msgid, msgstr, fuzzy, target, context = [], None, None, False, None, None
     for line in [*(LOCALE / "django.po").read_text(encoding="utf-8").splitlines(), ""]:
         if line.startswith("#,") and "fuzzy" in line:
             fuzzy = True
+        elif line.startswith("msgctxt "):
+            context = ast.literal_eval(line[8:])
         elif line.startswith("msgid "):
             msgid, target = ast.literal_eval(line[6:]), "id"
         elif line.startswith(("msgstr ", "msgstr[0] ")):
@@ -25,8 +28,9 @@ def entries() -> list[tuple[str, str, bool]]:
             else:
                 msgstr += ast.literal_eval(line)
         elif not line.strip() and msgid is not None:
-            out.append((msgid, msgstr or "", fuzzy))
-            msgid, msgstr, fuzzy, target = None, None, False, None
+            key = f"{context}\x04{msgid}" if context else msgid
+            out.append((key, msgstr or "", fuzzy))
+            msgid, msgstr, fuzzy, target, context = None, None, False, None, None
         elif line.startswith(("msgid_plural", "msgstr[")):
             target = None
     return [e for e in out if e[0]]

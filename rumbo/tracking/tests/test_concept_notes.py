@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import translation
 
 from rumbo.core.models import AuditEvent
 from rumbo.plans import services as plan_services
@@ -47,11 +48,15 @@ def test_an_incomplete_note_lists_what_is_missing(cast, activity):
     note = services.concept_note_save(
         actor=cast.wg, activity=activity, data={"objective_es": "Algo"}
     )
-    with pytest.raises(ValidationError) as err:
+    assert services.missing_fields(note)[:2] == ["justification", "expected_results"]
+    assert "objective" not in services.missing_fields(note)
+    with translation.override("en"), pytest.raises(ValidationError) as err:
         services.concept_note_submit(actor=cast.wg, note=note)
     message = " ".join(err.value.messages)
     assert "justification" in message and "lead organisations" in message
-    assert "objective," not in message
+    with translation.override("es"), pytest.raises(ValidationError) as err:
+        services.concept_note_submit(actor=cast.wg, note=note)
+    assert "justificación" in " ".join(err.value.messages)
     note.refresh_from_db()
     assert note.status == "draft"
 
