@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from rumbo.core.visibility import Visibility
 from rumbo.organisations.models import Organisation
-from rumbo.plans.models import Activity, ActivityParty, BudgetLine
+from rumbo.plans.models import Activity, ActivityParty, BudgetLine, PlanElement
 from rumbo.testing.factories import ActivityFactory, ElementFactory, PlanFactory
 from rumbo.testing.http import client_for, url
 from rumbo.tracking.matrix import MatrixFilters, matrix_queryset, rows, status_counts
@@ -34,7 +34,10 @@ def build_plan(n: int, code: str, **plan_kwargs) -> list[Activity]:
 
 def test_rows_carry_pillar_topic_responsible_and_budget(orgs):
     act = build_plan(1, "m-plan")[0]
+    topic = PlanElement.objects.get(plan__code="crm-sp-2023-2026", code="P2.T6")
+    act.linked_elements.add(topic)
     row = next(rows(None, matrix_queryset(None, MatrixFilters(plan="m-plan"))))
+    assert row.linked == [topic]
     assert row.pillar.code == "P1" and row.topic.code == "P1.T1"
     assert row.responsible_text() == "Panamá"
     assert row.budget_total == 1000 and row.budget_currency == "USD"

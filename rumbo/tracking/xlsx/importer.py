@@ -132,6 +132,7 @@ class Importer:
         self.plans: dict[str, Plan] = {p.code: p for p in plans_for(user)}
         self.editable: dict[int, bool] = {}
         self.approved_notes: set[int] = set()
+        self.statuses: dict[tuple[type, Any], str | None] = {}
 
     # -- helpers ------------------------------------------------------------------------------
     def problem(self, row: int | None, key: str, message: str) -> None:
@@ -150,6 +151,14 @@ class Importer:
         except v.CellError as exc:
             self.problem(r, key, str(exc))
             return None
+
+    def status(self, value: Any) -> str | None:
+        """v.status, understood once per distinct cell value: the same few words fill the
+        whole column, and each reading builds the table of labels in both languages."""
+        key = (type(value), value)
+        if key not in self.statuses:
+            self.statuses[key] = v.status(value)  # an unknown word raises, uncached
+        return self.statuses[key]
 
     def can_edit(self, plan: Plan) -> bool:
         if plan.pk not in self.editable:
@@ -191,7 +200,7 @@ class Importer:
         if "deadline" in self.sheet.columns:
             out["deadline"] = self.parse(r, values, "deadline", v.date)
         if "status" in self.sheet.columns:
-            out["status"] = self.parse(r, values, "status", v.status)
+            out["status"] = self.parse(r, values, "status", self.status)
             if out["status"] is None and not any(p.row == r for p in self.preview.problems):
                 self.problem(r, "status", _("The status is empty."))
         if "responsible" in self.sheet.columns and self.sheet.layout == "plan-table":
@@ -200,7 +209,9 @@ class Importer:
 
     def _load(self, ids: list[int]) -> dict[int, Activity]:
         found: dict[int, Activity] = {}
-        qs = Activity.objects.visible_to(self.user).select_related("plan")
+        # Prefetched, not joined: thousands of rows share a few plans, each built once per
+        # chunk instead of once per row (a copy per row made up half the preview's memory).
+        qs = Activity.objects.visible_to(self.user).prefetch_related("plan")
         for start in range(0, len(ids), CHUNK):
             found.update(qs.in_bulk(ids[start : start + CHUNK]))
         return found

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import IO, Any
 
 import xlsxwriter
@@ -17,6 +17,7 @@ from .columns import COLUMNS, FORMAT_NAME, FORMAT_VERSION, META_SHEET, header_la
 
 KEYS = [c.key for c in COLUMNS]
 COL = {key: i for i, key in enumerate(KEYS)}
+BUDGET = COL["budget"]
 LAST_ROW = 1_048_575
 
 
@@ -27,8 +28,27 @@ def _element_label(element: Any, lang: str) -> str:
     return f"{element.code} {title}".strip()
 
 
-def row_values(row: MatrixRow, lang: str, status_labels: dict[str, str]) -> list[Any]:
-    """The cells of one matrix row, in column order (None for an empty cell)."""
+class Names:
+    """str() of the organisations and working groups a workbook names, worked out once
+    each: thousands of rows name the same few dozen, and one workbook is written in one
+    active language."""
+
+    def __init__(self) -> None:
+        self.known: dict[tuple[type, Any], str] = {}
+
+    def __call__(self, obj: Any) -> str:
+        key = (type(obj), obj.pk)
+        name = self.known.get(key)
+        if name is None:
+            name = self.known[key] = str(obj)
+        return name
+
+
+def row_values(
+    row: MatrixRow, lang: str, status_labels: dict[str, str], *, name: Callable[[Any], str] = str
+) -> list[Any]:
+    """The cells of one matrix row, in column order (None for an empty cell). `name` gives
+    an organisation's or group's name (`Names()` to reuse them across rows)."""
     act = row.activity
 
     def text(name: str) -> str:
@@ -45,12 +65,12 @@ def row_values(row: MatrixRow, lang: str, status_labels: dict[str, str]) -> list
         act.code,
         text("title"),
         text("indicators"),
-        row.responsible_text(),
+        row.responsible_text(name),
         act.plan_year,
         act.end_date,
         status_labels[act.status],
         text("assumptions_risks"),
-        str(act.working_group) if act.working_group else "",
+        name(act.working_group) if act.working_group else "",
         row.budget_total,
         row.budget_currency,
         str(act.pk),
@@ -124,17 +144,34 @@ class MatrixWorkbook:
         r = self.rows + 1
         write = self.sheet
         for c, value in enumerate(values):
-            if value is None or value == "":
-                continue
-            if isinstance(value, dt.date):
-                write.write_datetime(r, c, dt.datetime.combine(value, dt.time()), self.date)
-            elif isinstance(value, int | float) and not isinstance(value, bool):
+            # Most cells are plain text or whole numbers: those are written first, without
+            # running every value through the type tests below (same result either way).
+            kind = type(value)
+            if kind is str:
+                if not value:
+                    continue
+                if c == BUDGET:
+                    write.write_number(r, c, float(value), self.money)
+                else:
+                    write.write_string(r, c, value)
+            elif kind is int:
                 write.write_number(r, c, value)
-            elif c == COL["budget"]:
-                write.write_number(r, c, float(value), self.money)
             else:
-                write.write_string(r, c, str(value))
+                self._add_other(r, c, value)
         self.rows = r
+
+    def _add_other(self, r: int, c: int, value: Any) -> None:
+        write = self.sheet
+        if value is None or value == "":
+            return
+        if isinstance(value, dt.date):
+            write.write_datetime(r, c, dt.datetime.combine(value, dt.time()), self.date)
+        elif isinstance(value, int | float) and not isinstance(value, bool):
+            write.write_number(r, c, value)
+        elif c == BUDGET:
+            write.write_number(r, c, float(value), self.money)
+        else:
+            write.write_string(r, c, str(value))
 
     def close(self) -> None:
         meta = self.book.add_worksheet(META_SHEET)
@@ -152,8 +189,10 @@ def write_matrix(
 ) -> int:
     """Write the rows; return how many were written."""
     book = MatrixWorkbook(target, lang=lang, max_years=max_years)
-    labels = book.labels
-    for row in rows:
-        book.add(row_values(row, lang, labels))
+    labels, names = book.labels, Names()
+    # Organisation and group names follow the workbook's language, not the caller's.
+    with translation.override(lang):
+        for row in rows:
+            book.add(row_values(row, lang, labels, name=names))
     book.close()
     return book.rows
