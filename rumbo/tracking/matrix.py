@@ -269,10 +269,12 @@ def rows(
         if missing:
             organisations |= Organisation.objects.in_bulk(missing)
         for act in chunk:
-            act.plan = plans[act.plan_id]
-            if act.working_group_id:
-                # A group the viewer may not see is not named (the row is read-only).
-                act.working_group = groups.get(act.working_group_id)
+            # Filled into the relation cache (what select_related would do), so that reading
+            # act.plan or act.working_group runs no query; a group the viewer may not see is
+            # not named.
+            cache = act._state.fields_cache
+            cache["plan"] = plans[act.plan_id]
+            cache["working_group"] = groups.get(act.working_group_id)
             element = index.get(act.element_id)
             own = parties.get(act.pk, [])
             yield MatrixRow(
