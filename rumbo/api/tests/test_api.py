@@ -8,9 +8,9 @@ import pytest
 import yaml
 from django.urls import URLPattern, URLResolver, get_resolver
 from drf_spectacular.generators import SchemaGenerator
-from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate
-from rest_framework.test import APIClient
+
+from rumbo.testing.api import api_for, conforms
 
 pytestmark = pytest.mark.django_db
 
@@ -18,20 +18,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(scope="module")
 def schema() -> dict:
     return SchemaGenerator().get_schema(request=None, public=True)
-
-
-def api_for(user) -> APIClient:
-    client = APIClient()
-    if getattr(user, "is_authenticated", False):
-        client.force_authenticate(user)
-    return client
-
-
-def conforms(schema: dict, component: str, payload: object) -> None:
-    validator = OAS30Validator(
-        {"$ref": f"#/components/schemas/{component}", "components": schema["components"]}
-    )
-    validator.validate(payload)
 
 
 def test_schema_is_valid_openapi(schema):

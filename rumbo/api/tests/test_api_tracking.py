@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 from drf_spectacular.generators import SchemaGenerator
-from openapi_schema_validator import OAS30Validator
-from rest_framework.test import APIClient
 
 from rumbo.core.models import AuditEvent
 from rumbo.plans.models import Activity
+from rumbo.testing.api import api_for, conforms
 from rumbo.testing.factories import ActivityFactory, PlanFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,19 +17,6 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(scope="module")
 def schema() -> dict:
     return SchemaGenerator().get_schema(request=None, public=True)
-
-
-def api_for(user) -> APIClient:
-    client = APIClient()
-    if getattr(user, "is_authenticated", False):
-        client.force_authenticate(user)
-    return client
-
-
-def conforms(schema: dict, component: str, payload: object) -> None:
-    OAS30Validator(
-        {"$ref": f"#/components/schemas/{component}", "components": schema["components"]}
-    ).validate(payload)
 
 
 @pytest.fixture

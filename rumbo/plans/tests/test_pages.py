@@ -102,3 +102,19 @@ def test_plan_page_query_count_does_not_grow_with_the_plan(cast, django_assert_m
         assert client.get(url("plan_detail", code=large)).status_code == 200
     assert len(many) == len(few)
     assert len(many) <= 20
+
+
+def test_page_titles_are_plain_text(cast, canary):
+    client = client_for(cast.secretariat)
+    for page in (
+        url("home"),
+        url("plan_detail", code="crm-lmap-2023-2027"),
+        url("activity_detail", pk=canary.open_activity.pk),
+        url("matrix"),
+        url("plan_roadmap", code="un-rn-2023-2024"),
+        url("semiannual_summary"),
+        url("concept_note", pk=canary.open_activity.pk),
+    ):
+        body = client.get(page).content.decode()
+        title = re.search(r"<title>(.*?)</title>", body, re.S).group(1)
+        assert "<" not in title and len(title) < 200, page
