@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from drf_spectacular.utils import extend_schema_field
+from modeltranslation.translator import translator
 from rest_framework import serializers
 
 from rumbo.organisations.models import Organisation
@@ -70,16 +71,11 @@ class MatrixUpdateSerializer(serializers.Serializer):
     status_reason = serializers.CharField(required=False, allow_blank=True)
 
 
+# The note's translated texts the author writes (the review comments are the reviewer's).
 NOTE_TEXT = [
-    "objective",
-    "justification",
-    "expected_results",
-    "indicators",
-    "participants",
-    "target_audience",
-    "place",
-    "funding_source",
-    "assumptions_risks",
+    name
+    for name in translator.get_options_for_model(ConceptNote).fields
+    if name != "review_comments"
 ]
 
 
