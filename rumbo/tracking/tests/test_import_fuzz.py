@@ -35,7 +35,22 @@ cell = st.one_of(
     st.floats(allow_nan=False, allow_infinity=False, width=32),
     st.booleans(),
     st.dates(min_value=dt.date(1900, 1, 2), max_value=dt.date(2100, 1, 1)),
-    st.sampled_from(["=1+1", "=SUM(A1:A3)", "#REF!", "1.234,50", "Año 2", "finalizado", "\x07"]),
+    st.sampled_from(
+        [
+            "=1+1",
+            "=SUM(A1:A3)",
+            "#REF!",
+            "1.234,50",
+            "Año 2",
+            "finalizado",
+            "\x07",
+            "INF",
+            "NaN",
+            "1e400",
+            "-0",
+            "99999999999999999999",
+        ]
+    ),
 )
 
 

@@ -85,7 +85,8 @@ def integer(value: Any) -> int | None:
         number = Decimal(raw.replace(",", "."))
     except InvalidOperation:
         raise CellError(_("“%(value)s” is not a whole number.") % {"value": raw}) from None
-    if number != number.to_integral_value():
+    # Beyond 10^15 nothing in a matrix is a count, a year or an id (and databases refuse it).
+    if not number.is_finite() or abs(number) > 10**15 or number != number.to_integral_value():
         raise CellError(_("“%(value)s” is not a whole number.") % {"value": raw})
     return int(number)
 
@@ -144,6 +145,9 @@ def decimal(value: Any) -> Decimal | None:
     elif "," in raw:
         raw = raw.replace(",", ".")
     try:
-        return Decimal(raw)
+        number = Decimal(raw)
     except InvalidOperation:
         raise CellError(_("“%(value)s” is not a number.") % {"value": text(value)}) from None
+    if not number.is_finite():  # “INF”, “NaN”: Decimal reads them, a budget cannot hold them
+        raise CellError(_("“%(value)s” is not a number.") % {"value": text(value)})
+    return number
