@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -36,3 +38,21 @@ def test_the_rumbo_entry_point_dispatches_to_commands(canary, capsys):
     data = json.loads(capsys.readouterr().out)
     assert [p["code"] for p in data["plans"]] == ["un-rn-2023-2024"]
     assert len(data["plans"][0]["elements"]) == 2
+
+
+def test_old_import_previews_and_their_files_are_cleaned(cast):
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from rumbo.tracking.models import ImportSession
+
+    old = ImportSession(token="old", user=cast.secretariat, filename="a.xlsx")
+    old.upload.save("old.xlsx", ContentFile(b"x"), save=True)
+    ImportSession.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - dt.timedelta(days=30)
+    )
+    recent = ImportSession.objects.create(token="new", user=cast.secretariat, filename="b.xlsx")
+    path = Path(old.upload.path)
+    call_command("clean_imports", days=14)
+    assert list(ImportSession.objects.values_list("token", flat=True)) == [recent.token]
+    assert not path.exists()
