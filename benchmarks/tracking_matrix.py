@@ -1,7 +1,7 @@
 """Tracking-matrix benchmark: the matrix page, the Excel export and the import preview at
 regional scale, each beside a baseline measured in the same run on the same machine.
 
-    cd /work/main && .venv/bin/python -m benchmarks.tracking_matrix \
+    .venv/bin/python -m benchmarks.tracking_matrix \
         [--activities 20000] [--export-rows 20000,100000] [--repeat 3] [--quick] [--keep]
 
 Builds a throwaway SQLite database in a temporary directory (real seeds + synthetic data from
