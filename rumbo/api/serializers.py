@@ -4,12 +4,9 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from rumbo.core.i18n import bilingual
 from rumbo.organisations.models import Organisation
 from rumbo.plans.models import Activity, ActivityParty, BudgetLine, Plan, PlanElement
-
-
-def bilingual(*names: str) -> list[str]:
-    return [f"{n}_{lang}" for n in names for lang in ("es", "en")]
 
 
 class OrganisationSerializer(serializers.ModelSerializer):

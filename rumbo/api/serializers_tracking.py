@@ -9,12 +9,11 @@ from drf_spectacular.utils import extend_schema_field
 from modeltranslation.translator import translator
 from rest_framework import serializers
 
+from rumbo.core.i18n import bilingual
 from rumbo.organisations.models import Organisation
 from rumbo.plans.models import Activity
 from rumbo.tracking.matrix import MatrixRow
 from rumbo.tracking.models import ConceptNote, ProgressUpdate
-
-from .serializers import bilingual
 
 
 class MatrixRowSerializer(serializers.Serializer):

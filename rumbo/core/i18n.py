@@ -12,6 +12,11 @@ from django.utils.translation import get_language
 LANGS = [code for code, _name in settings.LANGUAGES]
 
 
+def bilingual(*names: str) -> list[str]:
+    """The per-language columns of translated fields: title -> title_es, title_en."""
+    return [f"{name}_{lang}" for name in names for lang in LANGS]
+
+
 def current_language() -> str:
     lang = (get_language() or settings.LANGUAGE_CODE)[:2]
     return lang if lang in LANGS else settings.LANGUAGE_CODE

@@ -9,15 +9,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from rumbo.core.forms import BilingualFormMixin, VersionField
+from rumbo.core.i18n import bilingual
 from rumbo.organisations.models import Body, Organisation
 
 from .models import Activity, ActivityParty, BudgetLine, Plan, PlanElement
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def _bilingual(*names: str) -> list[str]:
-    return [f"{name}_{lang}" for name in names for lang in ("es", "en")]
 
 
 class LevelsField(forms.CharField):
@@ -58,7 +55,7 @@ class PlanForm(BilingualFormMixin, forms.ModelForm):
         fields = [
             "code",
             "kind",
-            *_bilingual("title", "short_title", "description"),
+            *bilingual("title", "short_title", "description"),
             "period_start",
             "period_end",
             "owner_body",
@@ -68,7 +65,7 @@ class PlanForm(BilingualFormMixin, forms.ModelForm):
             "status",
             "visibility",
             "levels",
-            *_bilingual("source"),
+            *bilingual("source"),
         ]
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
@@ -93,7 +90,7 @@ class PlanElementForm(BilingualFormMixin, forms.ModelForm):
             "parent",
             "code",
             "order",
-            *_bilingual("title", "description", "notes"),
+            *bilingual("title", "description", "notes"),
             "gcm_objectives",
             "sdg_targets",
             "visibility",
@@ -138,15 +135,15 @@ class ActivityForm(BilingualFormMixin, forms.ModelForm):
         fields = [
             "element",
             "code",
-            *_bilingual("title", "description"),
+            *bilingual("title", "description"),
             "working_group",
             "start_date",
             "end_date",
             "term",
             "plan_year",
-            *_bilingual("recurrence", "schedule_note"),
+            *bilingual("recurrence", "schedule_note"),
             "status",
-            *_bilingual(
+            *bilingual(
                 "indicators", "assumptions_risks", "responsible_note", "references", "notes"
             ),
             "linked_elements",

@@ -288,8 +288,8 @@ def activity_update(
         return activity
     _replace_children(
         activity,
-        parties if parties is not None else _party_rows(activity),
-        budget_lines if budget_lines is not None else _budget_rows(activity),
+        parties if parties is not None else party_rows(activity),
+        budget_lines if budget_lines is not None else budget_rows(activity),
     )
     after_children = _children_snapshot(activity)
     changes = audit.diff(before_children, after_children)
@@ -308,13 +308,15 @@ def activity_update(
     return activity
 
 
-def _party_rows(activity: Activity) -> list[dict[str, Any]]:
+def party_rows(activity: Activity) -> list[dict[str, Any]]:
+    """An activity's responsible parties as the rows activity_update takes."""
     return [
         {"organisation": p.organisation, "role": p.role}
         for p in activity.parties.select_related("organisation")
     ]
 
 
-def _budget_rows(activity: Activity) -> list[dict[str, Any]]:
+def budget_rows(activity: Activity) -> list[dict[str, Any]]:
+    """An activity's budget lines as the rows activity_update takes."""
     fields = ["amount", "currency", "source", "funder", "committed", "spent"]
     return [{f: getattr(b, f) for f in fields} for b in activity.budget_lines.all()]

@@ -173,19 +173,8 @@ def _activity_forms(
 ) -> tuple[ActivityForm, Any, Any]:
     data = request.POST or None
     form = ActivityForm(data, instance=activity, plan=plan, user=request.user)
-    initial_parties = initial_budget = None
-    if activity is not None:
-        initial_parties = [
-            {"organisation": p.organisation, "role": p.role}
-            for p in activity.parties.select_related("organisation")
-        ]
-        initial_budget = [
-            {
-                f: getattr(b, f)
-                for f in ("amount", "currency", "source", "funder", "committed", "spent")
-            }
-            for b in activity.budget_lines.all()
-        ]
+    initial_parties = services.party_rows(activity) if activity is not None else None
+    initial_budget = services.budget_rows(activity) if activity is not None else None
     parties = PartyFormSet(
         data, prefix="parties", initial=initial_parties, form_kwargs={"user": request.user}
     )

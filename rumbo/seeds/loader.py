@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from rumbo.core import audit
+from rumbo.core.i18n import LANGS
 from rumbo.core.models import AuditEvent
 from rumbo.core.visibility import Visibility
 from rumbo.indicators.models import ExpectedResult, Indicator
@@ -35,7 +35,6 @@ from rumbo.plans.models import (
 from rumbo.plans.services import refresh_effective_visibility
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-LANGS = [code for code, _ in settings.LANGUAGES]
 VISIBILITY = {"public": 0, "network": 1, "observers": 2, "members": 3}
 
 

@@ -175,23 +175,18 @@ def apply_note_to_activity(*, actor: Any, note: ConceptNote) -> Activity:
     ]
     budget_lines = None
     if note.budget_amount is not None:
-        existing = list(activity.budget_lines.all())
+        # The note's budget becomes the first line; committed and spent stay as recorded.
+        existing = plan_services.budget_rows(activity)
+        first = existing[0] if existing else {"committed": 0, "spent": 0}
         line = {
             "amount": note.budget_amount,
             "currency": note.currency,
             "source": note.funding_source or "",
             "funder": None,
-            "committed": existing[0].committed if existing else 0,
-            "spent": existing[0].spent if existing else 0,
+            "committed": first["committed"],
+            "spent": first["spent"],
         }
-        keep = [
-            {
-                f: getattr(b, f)
-                for f in ("amount", "currency", "source", "funder", "committed", "spent")
-            }
-            for b in existing[1:]
-        ]
-        budget_lines = [line, *keep]
+        budget_lines = [line, *existing[1:]]
     return plan_services.activity_update(
         actor=actor,
         activity=activity,

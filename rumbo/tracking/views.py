@@ -121,8 +121,7 @@ def concept_note_decide(request: HttpRequest, pk: int, action: str) -> HttpRespo
             services.concept_note_approve(actor=request.user, note=note)
             messages.success(request, _("Concept note approved; the matrix now shows it."))
         else:
-            form = ReturnNoteForm(request.POST)
-            comments = form.data.get("comments", "")
+            comments = request.POST.get("comments", "")
             services.concept_note_return(actor=request.user, note=note, comments=comments)
             messages.success(request, _("Concept note returned with comments."))
     except ValidationError as exc:
