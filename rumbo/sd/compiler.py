@@ -174,6 +174,8 @@ def _slot(flat: Flat, scope: Scope, var: Variable, subscript: tuple[str, ...]) -
     else:
         if not eqn.strip() and gf is None:
             raise ctx.error("no equation")
+        if eqn.strip() == "???":
+            raise ctx.error("the equation is missing from the file ('???')")
         node = _parse(ctx, eqn) if eqn.strip() else E.Ref("time")
         node = resolve(flat, ctx, node)
         if gf is not None:
@@ -415,7 +417,7 @@ def _call(flat: Flat | None, ctx: Ctx, node: E.Call) -> E.Node:
         return E.Num(3.141592653589793)
     arity = SIMPLE.get(fn)
     if arity is None:
-        raise ctx.error(f"function {fn} not understood")
+        raise ctx.error(f"unknown function or macro {fn}")
     low, high = arity if isinstance(arity, tuple) else (arity, arity)
     if not low <= len(rargs) <= high:
         raise ctx.error(f"{fn} takes {low}–{high} arguments, not {len(rargs)}")

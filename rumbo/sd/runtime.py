@@ -44,30 +44,36 @@ def scalar_table(gf: GraphicalFunction) -> Callable[[float], float]:
 
 
 def vector_table(gf: GraphicalFunction) -> Callable[[object], object]:
+    """Table lookups over arrays: cell index, then one multiply-add (faster than np.interp)."""
     xs, ys, kind = np.asarray(gf.xs, float), np.asarray(gf.ys, float), gf.kind
-    if kind == "discrete":
+    n = len(xs)
+    if n == 1:
+        return lambda x: np.broadcast_to(ys[0], np.shape(x)).copy()
+    steps = np.diff(xs)
+    uniform = bool(np.all(steps > 0)) and np.allclose(steps, steps[0], rtol=1e-9, atol=0)
+    slopes = np.append(np.diff(ys) / np.where(steps == 0, 1.0, steps), 0.0)
 
-        def discrete(x: object) -> object:
-            i = np.clip(np.searchsorted(xs, x, side="right") - 1, 0, len(xs) - 1)
-            return ys[i]
+    def cell(x: np.ndarray) -> np.ndarray:
+        if uniform:
+            u = (x - xs[0]) * (1.0 / steps[0])
+            np.clip(u, 0.0, n - 1, out=u)
+            return u.astype(np.intp)
+        return np.clip(np.searchsorted(xs, x, side="right") - 1, 0, n - 1)
 
-        return discrete
-    if kind == "extrapolate" and len(xs) > 1:
-        lo = (ys[1] - ys[0]) / (xs[1] - xs[0])
-        hi = (ys[-1] - ys[-2]) / (xs[-1] - xs[-2])
+    def lookup(x: object) -> object:
+        x = np.asarray(x, float)
+        if x.ndim == 0:
+            return scalar(float(x))
+        i = cell(x)
+        if kind == "discrete":
+            return np.take(ys, i)
+        if kind != "extrapolate":
+            x = np.clip(x, xs[0], xs[-1])
+        i = np.minimum(i, n - 2) if kind == "extrapolate" else i
+        return np.take(ys, i) + (x - np.take(xs, i)) * np.take(slopes, i)
 
-        def extrapolate(x: object) -> object:
-            x = np.asarray(x, float)
-            y = np.interp(x, xs, ys)
-            y = np.where(x < xs[0], ys[0] + (x - xs[0]) * lo, y)
-            return np.where(x > xs[-1], ys[-1] + (x - xs[-1]) * hi, y)
-
-        return extrapolate
-
-    def continuous(x: object) -> object:
-        return np.interp(x, xs, ys)
-
-    return continuous
+    scalar = scalar_table(gf)
+    return lookup
 
 
 # -- time functions -----------------------------------------------------------------------------
