@@ -35,16 +35,17 @@ _UNARY = {
     "SIGN": ("_sign", "_np.sign"), "SAFEDIV": ("_safediv", "_safediv_v"),
     "XIDZ": ("_xidz", "_xidz_v"), "ZIDZ": ("_zidz", "_zidz_v"), "LOG": ("_log", "_log_v"),
     "POW": ("_m.pow", "_np.power"), "EXPONENT": ("_m.pow", "_np.power"),
-    "#OUTFLOW": ("_outflow", "_outflow_v"),
+    "#TRUNC": ("_trunc", "_np.trunc"), "#FMOD": ("_m.fmod", "_np.fmod"),
 }  # fmt: skip
 _TIMED = {"STEP": ("_step", "_step_v"), "RAMP": ("_ramp", "_ramp_v")}
 _COMPARE = {"=": "==", "<>": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 
 NAMESPACE: dict[str, object] = {
-    "_np": np, "_floor": rt.floor_s, "_round": rt.round_s, "_round_v": rt.round_v,
+    "_np": np, "_floor": rt.floor_s, "_trunc": rt.trunc_s,
+    "_round": rt.round_s, "_round_v": rt.round_v,
     "_sign": rt.sign_s, "_safediv": rt.safediv_s, "_safediv_v": rt.safediv_v,
     "_xidz": rt.xidz_s, "_xidz_v": rt.xidz_v, "_zidz": rt.zidz_s, "_zidz_v": rt.zidz_v,
-    "_log": rt.log_s, "_log_v": rt.log_v, "_outflow": rt.outflow_s, "_outflow_v": rt.outflow_v,
+    "_log": rt.log_s, "_log_v": rt.log_v,
     "_step": rt.step_s, "_step_v": rt.step_v, "_ramp": rt.ramp_s, "_ramp_v": rt.ramp_v,
     "_pulse": rt.pulse_s, "_pulse_v": rt.pulse_v, "_stddev": rt.stddev,
     "_delay_read": rt.delay_read,

@@ -25,6 +25,7 @@ SIMPLE = {
     "ARCSIN": 1, "ARCCOS": 1, "ARCTAN": 1, "SINH": 1, "COSH": 1, "TANH": 1, "INT": 1,
     "ROUND": 1, "SIGN": 1, "MOD": 2, "POW": 2, "SAFEDIV": (2, 3), "XIDZ": 3, "ZIDZ": 2,
     "STEP": 2, "PULSE": (2, 3), "RAMP": (2, 3), "LOG": (1, 2), "PI": 0, "EXPONENT": 2,
+    "#TRUNC": 1, "#FMOD": 2,
 }  # fmt: skip
 
 
@@ -60,6 +61,7 @@ class Scope:
     model: ModelDef
     dims: dict[str, Dimension]
     macros: dict[str, Macro]
+    vensim: bool = False
     subst: dict[str, E.Node] = field(default_factory=dict)
     inputs: dict[str, E.Node] = field(default_factory=dict)  # module input ident -> outer node
     parent: Scope | None = None
@@ -78,7 +80,7 @@ class Ctx:
 
 def flatten(project: Project) -> Flat:
     flat = Flat()
-    scope = Scope("", project.main, project.dims, project.macros)
+    scope = Scope("", project.main, project.dims, project.macros, project.vendor == "vensim")
     _model(flat, scope, project)
     return flat
 
@@ -98,7 +100,8 @@ def _module(flat: Flat, scope: Scope, var: Variable, project: Project) -> None:
     model = project.models.get(var.model)
     if model is None:
         raise ModelError(f"module of an unknown model {var.model!r}", variable=var.name)
-    inner = Scope(scope.prefix + var.ident + ".", model, scope.dims, scope.macros, parent=scope)
+    inner = Scope(scope.prefix + var.ident + ".", model, scope.dims, scope.macros, scope.vensim,
+                  parent=scope)  # fmt: skip
     for to, source in var.connections:
         to = to.split(".")[-1] if "." in to else to
         source = source.lstrip(".")
@@ -238,6 +241,8 @@ def resolve(flat: Flat | None, ctx: Ctx, node: E.Node) -> E.Node:
             return _ref(flat, ctx, node)
         case E.Unary(op, x):
             return E.Unary(op, resolve(flat, ctx, x))
+        case E.Binary("mod", a, b) if ctx.scope.vensim:  # Vensim's MODULO keeps the sign
+            return E.Call("#FMOD", (resolve(flat, ctx, a), resolve(flat, ctx, b)))
         case E.Binary(op, a, b):
             return E.Binary(op, resolve(flat, ctx, a), resolve(flat, ctx, b))
         case E.If(c, a, b):
@@ -409,8 +414,10 @@ def _call(flat: Flat | None, ctx: Ctx, node: E.Call) -> E.Node:
         return E.Call(fn, rargs)
     if fn in ("IF THEN ELSE",) and len(rargs) == 3:
         return E.If(*rargs)
-    if fn in ("INTEGER",):
-        fn = "INT"
+    if fn == "MOD" and len(rargs) == 2:
+        return E.Call("#FMOD", rargs) if ctx.scope.vensim else E.Binary("mod", *rargs)
+    if fn == "INTEGER" or (fn == "INT" and ctx.scope.vensim):
+        fn = "#TRUNC"  # Vensim's INTEGER truncates towards zero; XMILE's INT floors
     if fn in TIME_NAMES.values() and not rargs:
         return E.Call(fn, ())
     if fn == "PI" and not rargs:
@@ -429,7 +436,8 @@ def _macro(flat: Flat, ctx: Ctx, macro: Macro, args: tuple[E.Node, ...]) -> E.No
         raise ctx.error(f"macro {macro.name} takes {len(macro.params)} arguments")
     subst = dict(zip(macro.params, args, strict=True))
     prefix = ctx.scope.prefix + flat.hidden("macro " + macro.name.lower()) + "."
-    scope = Scope(prefix, macro.model, ctx.scope.dims, ctx.scope.macros, subst=subst)
+    scope = Scope(prefix, macro.model, ctx.scope.dims, ctx.scope.macros, ctx.scope.vensim,
+                  subst=subst)  # fmt: skip
     for var in macro.model.variables.values():
         if var.ident not in subst:
             _slot(flat, scope, var, ())

@@ -44,35 +44,48 @@ def scalar_table(gf: GraphicalFunction) -> Callable[[float], float]:
 
 
 def vector_table(gf: GraphicalFunction) -> Callable[[object], object]:
-    """Table lookups over arrays: cell index, then one multiply-add (faster than np.interp)."""
+    """Table lookups over arrays: the cell's index, then one multiply-add (np.interp's binary
+    search is several times slower on the small tables models use)."""
     xs, ys, kind = np.asarray(gf.xs, float), np.asarray(gf.ys, float), gf.kind
     n = len(xs)
+    scalar = scalar_table(gf)
     if n == 1:
         return lambda x: np.broadcast_to(ys[0], np.shape(x)).copy()
     steps = np.diff(xs)
     uniform = bool(np.all(steps > 0)) and np.allclose(steps, steps[0], rtol=1e-9, atol=0)
-    slopes = np.append(np.diff(ys) / np.where(steps == 0, 1.0, steps), 0.0)
+    if uniform and kind == "continuous":
+        x0, inv, top = xs[0], 1.0 / steps[0], float(n - 1)
+        rise = np.append(np.diff(ys), 0.0)
 
-    def cell(x: np.ndarray) -> np.ndarray:
-        if uniform:
-            u = (x - xs[0]) * (1.0 / steps[0])
-            np.clip(u, 0.0, n - 1, out=u)
-            return u.astype(np.intp)
-        return np.clip(np.searchsorted(xs, x, side="right") - 1, 0, n - 1)
+        def grid(x: object) -> object:
+            u = np.subtract(x, x0)
+            if u.ndim == 0:
+                return scalar(float(x))  # type: ignore[arg-type]
+            u *= inv
+            np.maximum(u, 0.0, out=u)
+            np.minimum(u, top, out=u)
+            i = u.astype(np.intp)
+            u -= i
+            u *= rise.take(i)
+            u += ys.take(i)
+            return u
+
+        return grid
+    slopes = np.append(np.diff(ys) / np.where(steps == 0, 1.0, steps), 0.0)
 
     def lookup(x: object) -> object:
         x = np.asarray(x, float)
         if x.ndim == 0:
             return scalar(float(x))
-        i = cell(x)
+        i = np.searchsorted(xs, x, side="right") - 1
+        np.maximum(i, 0, out=i)
         if kind == "discrete":
-            return np.take(ys, i)
+            return ys.take(i)
+        np.minimum(i, n - 2 if kind == "extrapolate" else n - 1, out=i)
         if kind != "extrapolate":
-            x = np.clip(x, xs[0], xs[-1])
-        i = np.minimum(i, n - 2) if kind == "extrapolate" else i
-        return np.take(ys, i) + (x - np.take(xs, i)) * np.take(slopes, i)
+            x = np.minimum(np.maximum(x, xs[0]), xs[-1])
+        return ys.take(i) + (x - xs.take(i)) * slopes.take(i)
 
-    scalar = scalar_table(gf)
     return lookup
 
 
@@ -162,14 +175,6 @@ def sign_s(x: float) -> float:
     return (x > 0) - (x < 0)
 
 
-def outflow_s(raw: float, available: float) -> float:
-    return min(raw, max(available, 0.0))
-
-
-def outflow_v(raw: object, available: object) -> object:
-    return np.minimum(raw, np.maximum(available, 0.0))
-
-
 def stddev(*xs: object) -> object:
     n = len(xs)
     mean = sum(xs) / n  # type: ignore[arg-type]
@@ -178,6 +183,10 @@ def stddev(*xs: object) -> object:
 
 def floor_s(x: float) -> float:
     return float(math.floor(x))
+
+
+def trunc_s(x: float) -> float:
+    return float(math.trunc(x))
 
 
 def log_s(x: float, base: float = 10.0) -> float:

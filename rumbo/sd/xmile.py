@@ -5,6 +5,7 @@ Nothing here evaluates anything: the compiler turns this description into code.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -85,6 +86,7 @@ class Macro:
 @dataclass
 class Project:
     name: str
+    vendor: str  # "vensim" for files exported from Vensim (its INT truncates, MODULO keeps sign)
     specs: SimSpecs
     dims: dict[str, Dimension]
     models: dict[str, ModelDef]  # "" is the main model
@@ -154,6 +156,9 @@ def parse(data: bytes | str) -> Project:
         raise ModelError(f"not an XMILE document (root element <{_local(root.tag)}>)")
     header = _child(root, "header")
     name = _text(_child(header, "name")).strip() if header is not None else ""
+    made_by = " ".join(_text(_child(header, t)) for t in ("vendor", "product"))
+    made_by = made_by if header is not None else ""
+    vendor = "vensim" if re.search(r"ventana|vensim", made_by, re.I) else ""
     specs = _sim_specs(_child(root, "sim_specs"))
     dims = _dimensions(_child(root, "dimensions"))
     stock_nn, flow_nn = _behavior(_child(root, "behavior"))
@@ -169,7 +174,7 @@ def parse(data: bytes | str) -> Project:
         else:
             raise ModelError("the file has no main model (a <model> without a name)")
     macros = {m.name: m for m in (_macro(n) for n in _children(root, "macro"))}
-    return Project(name, specs, dims, models, macros)
+    return Project(name, vendor, specs, dims, models, macros)
 
 
 def _sim_specs(node: ET._Element | None) -> SimSpecs:
