@@ -370,10 +370,13 @@ class _Generator:
         for key in plan.dynamic_order:
             if key in self.needed:
                 self.assign(2, key)
-        self.emit(2, f"if step % {self.save_every} == 0:")
+        level = 2
+        if self.save_every > 1:
+            self.emit(2, f"if step % {self.save_every} == 0:")
+            level = 3
         for j, name in enumerate(saved_names):
-            self.emit(3, f"o{j}[s] = {name}" if self.vector else f"o{j}({name})")
-        self.emit(3, "s += 1")
+            self.emit(level, f"o{j}[s] = {name}" if self.vector else f"o{j}({name})")
+        self.emit(level, "s += 1")
         self.emit(2, f"if step >= {steps}:")
         self.emit(3, "break")
         self._after_step(2)

@@ -317,7 +317,7 @@ def _elements(
             chosen.append(sub)
             continue
         if sub in dims:
-            raise _FreeDimension(sub)
+            raise ctx.error(f"dimension {sub!r} of {var.name!r} needs a subscript here")
         raise ctx.error(f"unknown element or dimension {sub!r} of {var.name!r}")
     return tuple(chosen)
 
@@ -327,11 +327,6 @@ def _positional(dims: dict[str, Dimension], have: str, want: str, element: str, 
     if len(source) != len(target):
         raise ctx.error(f"dimension {have!r} does not map onto {want!r}")
     return target[source.index(element)]
-
-
-class _FreeDimension(Exception):
-    def __init__(self, dim: str) -> None:
-        self.dim = dim
 
 
 def _free_dims(ctx: Ctx, node: E.Node, found: list[str]) -> list[str]:
@@ -388,10 +383,7 @@ def _call(flat: Flat | None, ctx: Ctx, node: E.Call) -> E.Node:
         return E.Call(fn, tuple(items))
     if flat is None:
         raise ctx.error(f"{fn} cannot connect a module input")
-    try:
-        rargs = tuple(resolve(flat, ctx, a) for a in args)
-    except _FreeDimension as exc:
-        raise ctx.error(f"dimension {exc.dim!r} needs a subscript here") from None
+    rargs = tuple(resolve(flat, ctx, a) for a in args)
     lowered = fn.lower()
     macro = ctx.scope.macros.get(fn)
     if macro is not None:

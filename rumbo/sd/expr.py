@@ -187,6 +187,9 @@ class _Parser:
         if tok.kind == "kw" and tok.text == "if":
             self.i -= 1
             return self.expression()
+        if tok.kind == "kw" and tok.text == "mod" and self.peek().text == "(":
+            self.take()  # MOD(a, b), the function form of the operator
+            return Call("MOD", self.arguments())
         if tok.kind in ("name", "quoted"):
             name = tok.text
             # Names written with spaces (a macro called "EXPRESSION MACRO") join up.

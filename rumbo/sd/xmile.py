@@ -156,8 +156,9 @@ def parse(data: bytes | str) -> Project:
         raise ModelError(f"not an XMILE document (root element <{_local(root.tag)}>)")
     header = _child(root, "header")
     name = _text(_child(header, "name")).strip() if header is not None else ""
-    made_by = " ".join(_text(_child(header, t)) for t in ("vendor", "product"))
-    made_by = made_by if header is not None else ""
+    made_by = ""
+    if header is not None:
+        made_by = " ".join(_text(_child(header, t)) for t in ("vendor", "product"))
     vendor = "vensim" if re.search(r"ventana|vensim", made_by, re.I) else ""
     specs = _sim_specs(_child(root, "sim_specs"))
     dims = _dimensions(_child(root, "dimensions"))
@@ -186,7 +187,11 @@ def _sim_specs(node: ET._Element | None) -> SimSpecs:
     dt_node = _child(node, "dt")
     if dt_node is not None:
         dt = _number(_text(dt_node), "dt")
-        specs.dt = 1.0 / dt if dt_node.get("reciprocal", "").lower() == "true" else dt
+        if dt_node.get("reciprocal", "").lower() == "true":
+            if dt <= 0:
+                raise ModelError(f"dt must be positive, not 1/{dt:g}")
+            dt = 1.0 / dt
+        specs.dt = dt
     if specs.dt <= 0:
         raise ModelError(f"dt must be positive, not {specs.dt}")
     method = node.get("method", "euler").strip().lower().replace("-", "")
@@ -205,7 +210,8 @@ def _dimensions(node: ET._Element | None) -> dict[str, Dimension]:
     for dim in _children(node, "dim"):
         labels = tuple(e.get("name", "") for e in _children(dim, "elem"))
         if not labels and dim.get("size"):
-            labels = tuple(str(i) for i in range(1, int(dim.get("size", "0")) + 1))
+            size = _number(dim.get("size", "0"), f"the size of dimension {dim.get('name')!r}")
+            labels = tuple(str(i) for i in range(1, int(size) + 1))
         name = canonical(dim.get("name", ""))
         dims[name] = Dimension(name, tuple(canonical(x) for x in labels), labels)
     return dims
@@ -235,8 +241,10 @@ def _gf(node: ET._Element) -> GraphicalFunction:
         xs = _points(xpts)
     else:
         xscale = _child(node, "xscale")
-        lo = float(xscale.get("min", "0")) if xscale is not None else 0.0
-        hi = float(xscale.get("max", str(len(ys) - 1))) if xscale is not None else len(ys) - 1.0
+        lo, hi = 0.0, len(ys) - 1.0
+        if xscale is not None:
+            lo = _number(xscale.get("min", "0"), "a graphical function's x minimum")
+            hi = _number(xscale.get("max", str(hi)), "a graphical function's x maximum")
         n = len(ys)
         xs = tuple(lo + (hi - lo) * i / (n - 1) for i in range(n)) if n > 1 else (lo,)
     if len(xs) != len(ys):
@@ -298,12 +306,15 @@ def _model(node: ET._Element, name: str, stock_nn: bool, flow_nn: bool) -> Model
         return model
     for child in variables:
         kind = _local(child.tag)
-        if kind == "gf":
-            var = Variable(name=child.get("name", ""), kind="aux", gf=_gf(child))
-        elif kind in ("stock", "flow", "aux", "module"):
-            var = _variable(child, kind, stock_nn, flow_nn)
-        else:
-            continue
+        try:
+            if kind == "gf":
+                var = Variable(name=child.get("name", ""), kind="aux", gf=_gf(child))
+            elif kind in ("stock", "flow", "aux", "module"):
+                var = _variable(child, kind, stock_nn, flow_nn)
+            else:
+                continue
+        except ModelError as exc:
+            raise exc.located(child.get("name", "").replace("\\n", " "), "") from None
         model.variables[var.ident] = var
     return model
 
