@@ -17,7 +17,7 @@ from . import expr as E
 from . import runtime as rt
 from .compiler import Flat, Slot
 from .errors import ModelError
-from .xmile import SimSpecs
+from .xmile import SimSpecs, step_count
 
 _DYNAMIC_CALLS = {"TIME", "STEP", "PULSE", "RAMP"}
 _RANDOM_METHODS = {
@@ -346,7 +346,7 @@ class _Generator:
 
     def source(self) -> str:
         plan, specs = self.plan, self.plan.specs
-        steps = max(round((specs.stop - specs.start) / specs.dt), 0)
+        steps = step_count(specs)
         self.emit(0, "def _run(P, O, _R):")
         self.emit(1, "step = 0")
         self.emit(1, f"t = {specs.start!r}")

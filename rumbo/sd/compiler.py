@@ -380,6 +380,8 @@ def _call(flat: Flat | None, ctx: Ctx, node: E.Call) -> E.Node:
             items.extend(_expand(flat, ctx, arg))
         if fn == "SIZE":
             return E.Num(float(len(items)))
+        if fn in ("MIN", "MAX") and len(items) == 1:
+            return items[0]  # the extreme of one value (an array of one element)
         return E.Call(fn, tuple(items))
     if flat is None:
         raise ctx.error(f"{fn} cannot connect a module input")

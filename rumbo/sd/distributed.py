@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from .errors import ModelError
-from .model import Model, loads
+from .model import Model, loads, member_count, parameter_arrays
 from .results import Result
 
 
@@ -33,6 +33,18 @@ def _run_chunk(
     return _compiled(digest, text).ensemble(params, members=members, first_member=first, **options)
 
 
+def _text(model: str | Path | bytes) -> bytes:
+    """The model's XMILE: a path to read, or the document itself (text or bytes)."""
+    if isinstance(model, bytes):
+        return model
+    if isinstance(model, str) and model.lstrip().startswith("<"):
+        return model.encode()
+    try:
+        return Path(model).read_bytes()
+    except OSError as exc:
+        raise ModelError(f"cannot read {model}: {exc.strerror}") from None
+
+
 def ensemble(
     client: Any,
     model: str | Path | bytes,
@@ -47,14 +59,10 @@ def ensemble(
     `model` is a path to an XMILE file or its text; `options` are those of
     :meth:`Model.ensemble` (method, variables, save_every, seed).
     """
-    text = Path(model).read_bytes() if isinstance(model, Path | str) else model
+    text = _text(model)
     digest = hashlib.sha256(text).hexdigest()
-    arrays = {k: np.asarray(v, dtype=float) for k, v in params.items()}
-    sizes = {a.shape[0] for a in arrays.values() if a.ndim == 1}
-    if members is None:
-        if len(sizes) != 1:
-            raise ModelError("say how many members: no parameter array gives the number")
-        members = sizes.pop()
+    arrays = parameter_arrays(params)
+    members = member_count(arrays, members)
     if chunk_size < 1:
         raise ModelError("chunk_size must be at least 1")
     futures = []

@@ -15,6 +15,7 @@ from .errors import ModelError
 from .expr import canonical
 from .results import Result
 from .runtime import Random
+from .xmile import step_count
 
 METHODS = ("euler", "rk2", "rk4")
 
@@ -89,7 +90,7 @@ class Model:
         seed: int = 0,
     ) -> Result:
         """One run. `save_every` counts dt steps (default: the model's save interval)."""
-        overrides = self._overrides(params or {})
+        overrides = self._overrides({k: _number(k, v) for k, v in (params or {}).items()})
         saved = self._saved(variables)
         every = self._save_every(save_every)
         method = self._method(method)
@@ -126,21 +127,14 @@ class Model:
         the same numbers whether run alone, in a small ensemble or in a chunk on a cluster
         (`first_member` numbers the members of a chunk).
         """
-        arrays = {k: np.asarray(v, dtype=float) for k, v in params.items()}
-        sizes = {a.shape[0] for a in arrays.values() if a.ndim == 1}
-        if members is None:
-            if len(sizes) != 1:
-                raise ModelError("say how many members: no parameter array gives the number")
-            members = sizes.pop()
-        bad = [k for k, a in arrays.items() if a.ndim > 1 or (a.ndim == 1 and len(a) != members)]
-        if bad:
-            raise ModelError(f"parameter {bad[0]!r} needs one value or {members} values")
+        arrays = parameter_arrays(params)
+        members = member_count(arrays, members)
         overrides = self._overrides({k: a if a.ndim else float(a) for k, a in arrays.items()})
         saved = self._saved(variables)
         every = self._save_every(save_every)
         method = self._method(method)
         program = self._program(saved, "vector", method, every)
-        steps = max(round((self.specs.stop - self.specs.start) / self.specs.dt), 0)
+        steps = step_count(self.specs)
         n_saves = steps // every + 1
         out = [np.empty((n_saves, members)) for _ in saved]
         ids = np.arange(first_member, first_member + members, dtype=np.uint64)
@@ -209,6 +203,43 @@ class Model:
     def source(self, method: str | None = None) -> str:
         """The generated code of a single run, to read."""
         return self._program(list(self._visible), "scalar", self._method(method), 1).source
+
+
+def _number(name: str, value: object) -> float:
+    try:
+        return float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise ModelError(f"parameter {name!r} must be a number, not {value!r}") from None
+
+
+def parameter_arrays(params: Mapping[str, Iterable[float] | float]) -> dict[str, np.ndarray]:
+    """Each parameter as a float array: one value (0-d) or one per member (1-d)."""
+    arrays = {}
+    for name, value in params.items():
+        try:
+            array = np.asarray(value, dtype=float)
+        except (TypeError, ValueError):
+            raise ModelError(f"parameter {name!r} must be numbers, not {value!r}") from None
+        if array.ndim > 1:
+            raise ModelError(f"parameter {name!r} must be one value or one value per member")
+        arrays[name] = array
+    return arrays
+
+
+def member_count(arrays: Mapping[str, np.ndarray], members: int | None) -> int:
+    """The ensemble's size: given, or the length the parameter arrays agree on."""
+    lengths = {name: len(a) for name, a in arrays.items() if a.ndim == 1}
+    if members is None:
+        if not lengths:
+            raise ModelError("say how many members: no parameter array gives the number")
+        if len(set(lengths.values())) > 1:
+            listed = ", ".join(f"{name!r} has {n}" for name, n in lengths.items())
+            raise ModelError(f"parameter arrays differ in length: {listed}")
+        members = next(iter(lengths.values()))
+    wrong = [f"{name!r} has {n}" for name, n in lengths.items() if n != members]
+    if wrong:
+        raise ModelError(f"{members} members, but " + ", ".join(wrong))
+    return members
 
 
 def _norm(name: str) -> str:

@@ -212,13 +212,12 @@ def delay_read(history: Sequence[object], position: object, initial: object) -> 
         if frac <= _EPS or i + 1 >= len(history):
             return history[i]
         return history[i] * (1 - frac) + history[i + 1] * frac  # type: ignore[operator]
-    stacked = np.broadcast_arrays(*history) if history else []
-    table = np.stack(stacked) if history else np.zeros((0, pos.shape[0]))
+    table = np.stack([np.broadcast_to(h, pos.shape) for h in history]) if history else None
     members = np.arange(pos.shape[0])
     i = np.clip(np.floor(pos + _EPS).astype(int), 0, max(len(history) - 1, 0))
     j = np.minimum(i + 1, max(len(history) - 1, 0))
     frac = np.clip(pos - i, 0.0, 1.0)
-    if len(history):
+    if table is not None:
         value = table[i, members] * (1 - frac) + table[j, members] * frac
     else:
         value = np.zeros(pos.shape)
@@ -241,7 +240,8 @@ def _mix(z: np.ndarray) -> np.ndarray:
 
 
 def _seed_key(seed: float) -> int:
-    return int(abs(float(seed)) * 1000003) & 0xFFFFFFFFFFFFFFFF
+    """The seed's bits (so 1 and -1, or 0.5 and 1, are different seeds)."""
+    return int(np.float64(seed).view(np.uint64))
 
 
 class Random:
@@ -258,9 +258,12 @@ class Random:
 
     def uniform01(self, site: float, step: int, stream: int = 0, seed: object = None) -> np.ndarray:
         base = self.base if seed is None else self._base(_seed_key(float(np.mean(seed))))
-        counter = (int(site) * 0x100000001B3 + step * 4 + stream) & 0xFFFFFFFFFFFFFFFF
+        counter = (
+            (int(site) * 0x100000001B3 + step * 4 + stream + 1) * _GOLDEN
+        ) & 0xFFFFFFFFFFFFFFFF
         with np.errstate(over="ignore"):
-            z = _mix(base ^ np.uint64(counter))
+            # The counter is mixed on its own first: no (seed, member, step) gives a zero word.
+            z = _mix(base ^ _mix(np.array([counter], np.uint64)))
         return ((z >> np.uint64(11)).astype(np.float64) + 0.5) * (1.0 / 9007199254740992.0)
 
     def _out(self, value: np.ndarray) -> object:

@@ -5,6 +5,7 @@ Nothing here evaluates anything: the compiler turns this description into code.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,6 +100,11 @@ class Project:
 
 _STRICT = ET.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
 _LENIENT = ET.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, recover=True)
+
+
+def step_count(specs: SimSpecs) -> int:
+    """Whole dt steps from start to stop, never past the stop time."""
+    return max(math.floor((specs.stop - specs.start) / specs.dt + 1e-9), 0)
 
 
 def _local(tag: object) -> str:

@@ -1,9 +1,10 @@
-"""Small XMILE documents written inline, for the engine's tests.
+"""Small XMILE documents written inline, for the engine's tests:
 
-    >>> document([stock("S", "100", outflows=["out"]), flow("out", "S * 0.1")], stop=5)
+    document([stock("S", "100", outflows=["out"]), flow("out", "S * 0.1")], stop=5)
 
-Names are written as given; `eqn` text is escaped. Snippets for other constructs (modules,
-graphical functions, arrays) are plain XML strings passed in the same list.
+is the XML text of a model with those variables and those sim specs; :func:`model` compiles
+it. Names are written as given and equations escaped. Other constructs (modules, element
+definitions, a named graphical function) are XML snippets passed in the same list.
 """
 
 from __future__ import annotations
@@ -149,7 +150,7 @@ def document(
     return (
         f'<?xml version="1.0" encoding="utf-8"?>\n<xmile version="1.0" xmlns="{NAMESPACE}">'
         "<header><name>test</name></header>"
-        f"{specs}{behavior}{dims}{body}{''.join(macros)}</xmile>"
+        f"{specs}{dims}{behavior}{body}{''.join(macros)}</xmile>"
     )
 
 
