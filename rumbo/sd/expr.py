@@ -139,8 +139,12 @@ class _Parser:
             raise ModelError(f"unexpected {self.peek().text!r}", equation=self.text)
         return node
 
+    def function_if(self) -> bool:
+        """Vensim's function form, IF THEN ELSE(condition, then, else), is next."""
+        return [t.text for t in self.toks[self.i : self.i + 4]] == ["if", "then", "else", "("]
+
     def expression(self) -> Node:
-        if self.peek().kind == "kw" and self.peek().text == "if":
+        if self.peek().kind == "kw" and self.peek().text == "if" and not self.function_if():
             self.take()
             cond = self.expression()
             self.expect("then")
@@ -177,6 +181,12 @@ class _Parser:
         return base
 
     def atom(self) -> Node:
+        if self.function_if():
+            self.i += 4
+            args = self.arguments()
+            if len(args) != 3:
+                raise ModelError("IF THEN ELSE takes 3 arguments", equation=self.text)
+            return If(*args)
         tok = self.take()
         if tok.kind == "num":
             return Num(float(tok.text))
