@@ -120,26 +120,39 @@ class Model:
         save_every: int | None = None,
         seed: int = 0,
         first_member: int = 0,
+        chunk_size: int | None = None,
     ) -> Result:
         """Many runs at once: each parameter is a value or one value per member.
 
         Random functions draw from streams fixed by (seed, member number), so a member gives
         the same numbers whether run alone, in a small ensemble or in a chunk on a cluster
-        (`first_member` numbers the members of a chunk).
+        (`first_member` numbers the members of a chunk). `chunk_size` runs the members that
+        many at a time: less working memory (it grows with members x variables), the same
+        numbers.
         """
         arrays = parameter_arrays(params)
         members = member_count(arrays, members)
-        overrides = self._overrides({k: a if a.ndim else float(a) for k, a in arrays.items()})
         saved = self._saved(variables)
         every = self._save_every(save_every)
         method = self._method(method)
         program = self._program(saved, "vector", method, every)
-        steps = step_count(self.specs)
-        n_saves = steps // every + 1
+        n_saves = step_count(self.specs) // every + 1
         out = [np.empty((n_saves, members)) for _ in saved]
-        ids = np.arange(first_member, first_member + members, dtype=np.uint64)
-        with np.errstate(all="ignore"):
-            count = program.function(overrides, out, Random(seed, ids))
+        if chunk_size is not None and chunk_size < 1:
+            raise ModelError("chunk_size must be at least 1")
+        size = chunk_size or max(members, 1)
+
+        def run_chunk(start: int) -> int:
+            stop = min(start + size, members)
+            chunk = {k: a[start:stop] if a.ndim else float(a) for k, a in arrays.items()}
+            ids = np.arange(first_member + start, first_member + stop, dtype=np.uint64)
+            with np.errstate(all="ignore"):
+                return program.function(
+                    self._overrides(chunk), [o[:, start:stop] for o in out], Random(seed, ids)
+                )
+
+        counts = [run_chunk(start) for start in range(0, members, size)]
+        count = counts[0] if counts else n_saves
         data = {self.plan.slots[k].label: o[:count].T for k, o in zip(saved, out, strict=True)}
         return Result(self._times(count, every), data, members=members, first_member=first_member)
 

@@ -214,3 +214,12 @@ def test_parameter_that_is_not_a_number(
 ) -> None:
     with pytest.raises(sd.ModelError, match=r"'k'"):
         call(arrayed)
+
+
+def test_chunked_ensemble_gives_the_same_numbers(arrayed: sd.Model) -> None:
+    values = np.linspace(0.5, 2.0, 7)
+    whole = arrayed.ensemble({"k": values})
+    for size in (1, 3, 7, 100):
+        chunked = arrayed.ensemble({"k": values}, chunk_size=size)
+        for name in whole.columns:
+            np.testing.assert_array_equal(chunked[name], whole[name])
