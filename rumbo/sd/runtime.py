@@ -62,8 +62,7 @@ def vector_table(gf: GraphicalFunction) -> Callable[[object], object]:
             if u.ndim == 0:
                 return scalar(float(x))  # type: ignore[arg-type]
             u *= inv
-            np.maximum(u, 0.0, out=u)
-            np.minimum(u, top, out=u)
+            np.clip(u, 0.0, top, out=u)
             i = u.astype(np.intp)
             u -= i
             u *= rise.take(i)
