@@ -128,13 +128,16 @@ class Plan:
         self.slots = flat.slots
         self.tables = flat.tables
         self.specs = specs
+        # What each slot's value, initial value and delay time read, worked out once.
+        self.reads = {k: refs(s.expr) for k, s in self.slots.items()}
+        self.init_reads = {k: refs(s.init) for k, s in self.slots.items()}
+        self.extra_reads = {k: refs(s.extra) for k, s in self.slots.items()}
         for key, slot in self.slots.items():
-            for dep in refs(slot.expr) | refs(slot.init) | refs(slot.extra):
+            for dep in self.reads[key] | self.init_reads[key] | self.extra_reads[key]:
                 if dep not in self.slots:
                     raise ModelError(
                         f"unknown variable {dep!r}", variable=slot.label, equation=slot.equation
                     )
-            del key
         self.const = self._constants()
         self.names = {key: f"v{i}" for i, key in enumerate(self.slots)}
         self.stocks = [k for k, s in self.slots.items() if s.kind == "stock"]
@@ -144,7 +147,7 @@ class Plan:
             [k for k, s in self.slots.items() if k not in self.const],
             self._init_deps, "initial values", self.slots,
         )  # fmt: skip
-        self.const_order = _toposort(self.const, lambda k: refs(self.slots[k].expr),
+        self.const_order = _toposort(self.const, lambda k: self.reads[k],
                                      "equations", self.slots)  # fmt: skip
 
     # -- classification ------------------------------------------------------------------------
@@ -159,7 +162,7 @@ class Plan:
             if slot.kind not in ("aux", "flow") or key in seen or _varies(slot.expr):
                 memo[key] = False
                 return False
-            result = all(is_const(d, seen | {key}) for d in refs(slot.expr))
+            result = all(is_const(d, seen | {key}) for d in self.reads[key])
             memo[key] = result
             return result
 
@@ -170,17 +173,17 @@ class Plan:
 
     def _dynamic_deps(self, key: str) -> set[str]:
         slot = self.slots[key]
-        found = refs(slot.extra) if slot.kind == "delay" else refs(slot.expr)
+        found = self.extra_reads[key] if slot.kind == "delay" else self.reads[key]
         return {d for d in found if self._is_dynamic(self.slots[d])}
 
     def _init_deps(self, key: str) -> set[str]:
         slot = self.slots[key]
         if slot.kind == "stock":
-            found = refs(slot.init)
+            found = self.init_reads[key]
         elif slot.kind in ("previous", "delay"):
-            found = refs(slot.init) if slot.init is not None else refs(slot.expr)
+            found = self.init_reads[key] if slot.init is not None else self.reads[key]
         else:
-            found = refs(slot.expr)
+            found = self.reads[key]
         return {d for d in found if d not in self.const}
 
     def needed(self, saved: Iterable[str]) -> set[str]:
@@ -192,8 +195,7 @@ class Plan:
             if key in seen:
                 continue
             seen.add(key)
-            slot = self.slots[key]
-            stack.extend(refs(slot.expr) | refs(slot.init) | refs(slot.extra))
+            stack.extend(self.reads[key] | self.init_reads[key] | self.extra_reads[key])
         return seen
 
     # -- generation ----------------------------------------------------------------------------
@@ -429,7 +431,7 @@ class _Generator:
         self.emit(1, f"def _deriv(t, {', '.join(names)}):")
         wanted = set()
         for key in stocks:
-            wanted |= refs(self.plan.slots[key].expr)
+            wanted |= self.plan.reads[key]
         inner = self.plan.needed(wanted) - set(stocks)
         for key in self.plan.dynamic_order:
             if key in inner:

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .errors import ModelError
 
 
+@lru_cache(maxsize=65536)
 def canonical(name: str) -> str:
     """XMILE identifier equivalence: case-insensitive, spaces equal underscores, quotes off."""
     name = name.strip()
@@ -250,8 +252,11 @@ class _Parser:
                 raise ModelError(f"unexpected {tok.text!r} in subscripts", equation=self.text)
 
 
+@lru_cache(maxsize=16384)
 def parse(text: str) -> Node:
-    """Parse one equation; a :class:`ModelError` names what was not understood."""
+    """Parse one equation; a :class:`ModelError` names what was not understood.
+
+    Trees are immutable, so an apply-to-all equation is parsed once for all its elements."""
     return _Parser(text).parse()
 
 
