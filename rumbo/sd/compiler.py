@@ -87,6 +87,10 @@ def flatten(project: Project) -> Flat:
 
 def _model(flat: Flat, scope: Scope, project: Project) -> None:
     for var in scope.model.variables.values():
+        for to, source in var.connections:  # a module's output wired to a parent variable
+            if source.lstrip(".").startswith(var.ident + "."):
+                scope.inputs[to.lstrip(".")] = E.Ref(scope.prefix + source.lstrip("."))
+    for var in scope.model.variables.values():
         if var.kind == "module":
             _module(flat, scope, var, project)
             continue
@@ -106,7 +110,7 @@ def _module(flat: Flat, scope: Scope, var: Variable, project: Project) -> None:
         to = to.split(".")[-1] if "." in to else to
         source = source.lstrip(".")
         if source.startswith(var.ident + "."):
-            continue  # an output read by the parent: resolved by its dotted name
+            continue  # an output wired to a parent variable (see _model)
         inner.inputs[to] = _resolve_in_parent(scope, source, var.name)
     _model(flat, inner, project)
 

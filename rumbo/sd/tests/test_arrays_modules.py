@@ -271,3 +271,20 @@ def test_macro_with_a_stock_keeps_its_own_state_per_call() -> None:
 def test_macro_called_with_the_wrong_number_of_arguments() -> None:
     with pytest.raises(sd.ModelError, match=r"^a: macro DOUBLE takes 1 arguments"):
         model([aux("a", "double(1, 2)")], macros=[DOUBLE])
+
+
+def test_module_output_wired_to_a_parent_variable() -> None:
+    # Stella writes the parent's copy of an output as a variable without an equation, and
+    # a connection from the module's output to it.
+    m = model(
+        [
+            aux("outer", "3"),
+            '<module name="m"><connect to="input" from=".outer"/>'
+            '<connect to="doubled level" from="m.output"/></module>',
+            aux("doubled level", None),
+            aux("reader", "doubled_level + 1"),
+        ],
+        models={"m": ACCUMULATOR},
+        stop=2,
+    )
+    assert m.run()["reader"].tolist() == [1, 7, 13]
