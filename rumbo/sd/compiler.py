@@ -48,7 +48,6 @@ class Flat:
     tables: list[GraphicalFunction] = field(default_factory=list)
     random_sites: int = 0
     counter: int = 0
-    variables: dict[str, Variable] = field(default_factory=dict)  # label base -> variable
 
     def hidden(self, kind: str) -> str:
         self.counter += 1
@@ -94,8 +93,6 @@ def _model(flat: Flat, scope: Scope, project: Project) -> None:
         if var.kind == "module":
             _module(flat, scope, var, project)
             continue
-        if not scope.prefix:
-            flat.variables[var.ident] = var
         for subscript in _element_tuples(var, scope.dims, var.name):
             _slot(flat, scope, var, subscript)
 

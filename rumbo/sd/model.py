@@ -53,17 +53,17 @@ class Model:
 
     @property
     def variables(self) -> list[VariableInfo]:
-        out = []
+        """Each variable once, with its result columns (one per array element)."""
         groups: dict[str, list[str]] = {}
         for key in self._visible:
-            groups.setdefault(key.split("[", 1)[0], []).append(self.plan.slots[key].label)
-        for base, labels in groups.items():
-            var = self.plan.slots[self._by_name[base][0]].var if base in self._by_name else None
-            if var is None:
-                var = self.plan.slots[self._by_name[_norm(labels[0])][0]].var
+            groups.setdefault(key.split("[", 1)[0], []).append(key)
+        out = []
+        for keys in groups.values():
+            var = self.plan.slots[keys[0]].var
             assert var is not None
-            name = labels[0].split("[", 1)[0] if "[" in labels[0] else labels[0]
-            out.append(VariableInfo(name, var.kind, var.units, var.doc, tuple(labels)))
+            labels = tuple(self.plan.slots[k].label for k in keys)
+            name = labels[0].split("[", 1)[0]
+            out.append(VariableInfo(name, var.kind, var.units, var.doc, labels))
         return out
 
     @property
