@@ -24,7 +24,7 @@ _RANDOM_METHODS = {
     "RANDOM": "uniform", "UNIFORM": "uniform", "NORMAL": "normal", "LOGNORMAL": "lognormal",
     "EXPRND": "exprnd", "POISSON": "poisson", "TRIANGULAR": "triangular", "WEIBULL": "weibull",
 }  # fmt: skip
-_UNARY = {
+_FUNCTIONS = {
     "ABS": ("abs", "_np.abs"), "EXP": ("_m.exp", "_np.exp"), "LN": ("_m.log", "_np.log"),
     "LOG10": ("_m.log10", "_np.log10"), "SQRT": ("_m.sqrt", "_np.sqrt"),
     "SIN": ("_m.sin", "_np.sin"), "COS": ("_m.cos", "_np.cos"), "TAN": ("_m.tan", "_np.tan"),
@@ -303,8 +303,8 @@ class _Generator:
         if fn == "#LOOKUP":
             assert isinstance(args[0], E.Num)
             return f"_lk{int(args[0].value)}({vals[1]})"
-        if fn in _UNARY:
-            return f"{_UNARY[fn][pick]}({joined})"
+        if fn in _FUNCTIONS:
+            return f"{_FUNCTIONS[fn][pick]}({joined})"
         if fn in _TIMED:
             return f"{_TIMED[fn][pick]}(t, {joined})"
         if fn == "PULSE":

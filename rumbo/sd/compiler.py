@@ -45,7 +45,7 @@ class Slot:
 @dataclass
 class Flat:
     slots: dict[str, Slot] = field(default_factory=dict)
-    tables: list[GraphicalFunction] = field(default_factory=list)
+    tables: dict[GraphicalFunction, int] = field(default_factory=dict)  # table -> its number
     random_sites: int = 0
     counter: int = 0
 
@@ -63,7 +63,6 @@ class Scope:
     vensim: bool = False
     subst: dict[str, E.Node] = field(default_factory=dict)
     inputs: dict[str, E.Node] = field(default_factory=dict)  # module input ident -> outer node
-    parent: Scope | None = None
 
 
 @dataclass
@@ -101,8 +100,7 @@ def _module(flat: Flat, scope: Scope, var: Variable, project: Project) -> None:
     model = project.models.get(var.model)
     if model is None:
         raise ModelError(f"module of an unknown model {var.model!r}", variable=var.name)
-    inner = Scope(scope.prefix + var.ident + ".", model, scope.dims, scope.macros, scope.vensim,
-                  parent=scope)  # fmt: skip
+    inner = Scope(scope.prefix + var.ident + ".", model, scope.dims, scope.macros, scope.vensim)
     for to, source in var.connections:
         to = to.split(".")[-1] if "." in to else to
         source = source.lstrip(".")
@@ -149,8 +147,14 @@ def _equation(
     for element in reversed(var.elements):
         if element.subscript == subscript:
             return element.eqn, element.gf or var.gf
-    if subscript and E.parse_list(var.eqn) is not None:
-        return "", var.gf  # one value per element, written as a list: see _list_value
+    values = E.parse_list(var.eqn) if subscript else None
+    if values is not None:  # one value per element, written as a list
+        index = _flat_index(var, subscript, dims)
+        if index >= len(values):
+            raise ModelError(f"{len(values)} values for more elements", variable=var.name)
+        value = values[index]
+        assert isinstance(value, E.Num)
+        return repr(value.value), var.gf
     if subscript and len(var.eqns) > 1:
         return var.eqns[min(_flat_index(var, subscript, dims), len(var.eqns) - 1)], var.gf
     return var.eqn, var.gf
@@ -166,12 +170,9 @@ def _flat_index(var: Variable, subscript: tuple[str, ...], dims: dict[str, Dimen
 
 def _slot(flat: Flat, scope: Scope, var: Variable, subscript: tuple[str, ...]) -> None:
     key = _key(scope.prefix, var.ident, subscript)
-    label = (scope.prefix + _label(var, subscript, scope.dims)) if scope.prefix else ""
-    label = label or _label(var, subscript, scope.dims)
+    label = scope.prefix + _label(var, subscript, scope.dims)
     binding = dict(zip(var.dims, subscript, strict=True))
     eqn, gf = _equation(var, subscript, scope.dims)
-    if subscript and not eqn and var.eqn:
-        eqn = _list_value(var, subscript, scope.dims)
     ctx = Ctx(scope, binding, label, eqn)
     if var.ident in scope.inputs:
         node: E.Node = scope.inputs[var.ident]
@@ -188,20 +189,10 @@ def _slot(flat: Flat, scope: Scope, var: Variable, subscript: tuple[str, ...]) -
     slot = Slot(key, label, kind, var=var, equation=eqn)
     if kind == "stock":
         slot.init = node
-        slot.expr = _net_rate(flat, scope, var, subscript, ctx)
+        slot.expr = _net_rate(flat, var, ctx)
     else:
         slot.expr = node
     flat.slots[key] = slot
-
-
-def _list_value(var: Variable, subscript: tuple[str, ...], dims: dict[str, Dimension]) -> str:
-    values = E.parse_list(var.eqn) or []
-    index = _flat_index(var, subscript, dims)
-    if index >= len(values):
-        raise ModelError(f"{len(values)} values for more elements", variable=var.name)
-    value = values[index]
-    assert isinstance(value, E.Num)
-    return repr(value.value)
 
 
 def _parse(ctx: Ctx, eqn: str) -> E.Node:
@@ -211,23 +202,23 @@ def _parse(ctx: Ctx, eqn: str) -> E.Node:
         raise exc.located(ctx.variable, eqn) from None
 
 
-def _net_rate(
-    flat: Flat, scope: Scope, var: Variable, subscript: tuple[str, ...], ctx: Ctx
-) -> E.Node:
-    terms: list[tuple[str, E.Node]] = []
+def _net_rate(flat: Flat, var: Variable, ctx: Ctx) -> E.Node:
+    """Inflows minus outflows, of the same element when the flows are arrays."""
+    node: E.Node | None = None
     for sign, flows in (("+", var.inflows), ("-", var.outflows)):
         for flow in flows:
             ref = resolve(flat, ctx, E.Ref(flow))
-            terms.append((sign, ref))
-    node: E.Node = E.Num(0.0)
-    for sign, ref in terms:
-        node = ref if node == E.Num(0.0) and sign == "+" else E.Binary(sign, node, ref)
-    return node
+            if node is None:
+                node = ref if sign == "+" else E.Unary("-", ref)
+            else:
+                node = E.Binary(sign, node, ref)
+    return node if node is not None else E.Num(0.0)
 
 
 def _lookup(flat: Flat, gf: GraphicalFunction, node: E.Node) -> E.Node:
-    flat.tables.append(gf)
-    return E.Call("#LOOKUP", (E.Num(len(flat.tables) - 1), node))
+    """A table lookup; the elements of an arrayed graphical function share one table."""
+    number = flat.tables.setdefault(gf, len(flat.tables))
+    return E.Call("#LOOKUP", (E.Num(number), node))
 
 
 # -- resolution of references and calls --------------------------------------------------------
@@ -253,11 +244,8 @@ def resolve(flat: Flat | None, ctx: Ctx, node: E.Node) -> E.Node:
     raise ctx.error(f"construct not understood: {node!r}")
 
 
-def _find(scope: Scope, name: str) -> tuple[Scope, Variable] | None:
-    var = scope.model.variables.get(name)
-    if var is not None:
-        return scope, var
-    return None
+def _find(scope: Scope, name: str) -> Variable | None:
+    return scope.model.variables.get(name)
 
 
 def _ref(flat: Flat | None, ctx: Ctx, node: E.Ref, free: dict[str, str] | None = None) -> E.Node:
@@ -265,19 +253,18 @@ def _ref(flat: Flat | None, ctx: Ctx, node: E.Ref, free: dict[str, str] | None =
     name = node.name
     if name in scope.subst and not node.subscripts:
         return scope.subst[name]
-    found = _find(scope, name)
-    if found is None and "." in name:
+    var = _find(scope, name)
+    if var is None and "." in name:
         head, _, rest = name.partition(".")
         module = scope.model.variables.get(head)
         if module is not None and module.kind == "module":
             return E.Ref(scope.prefix + head + "." + rest)
-    if found is None:
+    if var is None:
         if name in TIME_NAMES and not node.subscripts:
             return E.Call(TIME_NAMES[name], ())
         if name in ("pi",) and not node.subscripts:
             return E.Num(3.141592653589793)
         raise ctx.error(f"unknown variable {name!r}")
-    _, var = found
     if var.kind == "module":
         raise ctx.error(f"module {var.name!r} used as a value")
     if not var.dims:
@@ -334,9 +321,8 @@ def _free_dims(ctx: Ctx, node: E.Node, found: list[str]) -> list[str]:
     """The dimensions an expression ranges over that the element being defined does not bind."""
     match node:
         case E.Ref(name, subs):
-            hit = _find(ctx.scope, name)
-            if hit and hit[1].dims:
-                var = hit[1]
+            var = _find(ctx.scope, name)
+            if var is not None and var.dims:
                 for i, d in enumerate(var.dims):
                     sub = subs[i] if subs and i < len(subs) else d
                     sub = d if sub == "*" else sub
@@ -391,14 +377,14 @@ def _call(flat: Flat | None, ctx: Ctx, node: E.Call) -> E.Node:
     macro = ctx.scope.macros.get(fn)
     if macro is not None:
         return _macro(flat, ctx, macro, rargs)
-    hit = _find(ctx.scope, lowered) or _find(ctx.scope, E.canonical(lowered))
-    if hit is not None and hit[1].gf is not None and len(rargs) == 1:
-        return _lookup(flat, hit[1].gf, rargs[0])
+    named = _find(ctx.scope, lowered) or _find(ctx.scope, E.canonical(lowered))
+    if named is not None and named.gf is not None and len(rargs) == 1:
+        return _lookup(flat, named.gf, rargs[0])
     if fn == "LOOKUP" and len(args) == 2 and isinstance(args[0], E.Ref):
         table = _find(ctx.scope, args[0].name)
-        if table is None or table[1].gf is None:
+        if table is None or table.gf is None:
             raise ctx.error(f"LOOKUP of {args[0].name!r}, which has no graphical function")
-        return _lookup(flat, table[1].gf, rargs[1])
+        return _lookup(flat, table.gf, rargs[1])
     stateful = _STATEFUL.get(fn)
     if stateful is not None:
         return stateful(flat, ctx, rargs)
@@ -567,7 +553,7 @@ _STATEFUL = {
 }  # fmt: skip
 
 
-def limit_outflows(flat: Flat) -> None:
+def clamp_uniflows(flat: Flat) -> None:
     """Uniflows (non-negative flows) never go below zero.
 
     Non-negative stocks are kept at zero or above by the integrator (see codegen), as the
@@ -578,4 +564,4 @@ def limit_outflows(flat: Flat) -> None:
             slot.expr = E.Call("MAX", (slot.expr or E.Num(0.0), E.Num(0.0)))
 
 
-__all__ = ["Flat", "Slot", "flatten", "limit_outflows"]
+__all__ = ["Flat", "Slot", "clamp_uniflows", "flatten"]

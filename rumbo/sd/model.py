@@ -11,7 +11,7 @@ import numpy as np
 
 from . import xmile
 from .codegen import Plan, Program
-from .compiler import flatten, limit_outflows
+from .compiler import clamp_uniflows, flatten
 from .errors import ModelError
 from .expr import canonical
 from .results import Result
@@ -37,7 +37,7 @@ class Model:
         self.project = project
         self.specs = project.specs
         flat = flatten(project)
-        limit_outflows(flat)
+        clamp_uniflows(flat)
         self.plan = Plan(flat, project.specs)
         self._programs: dict[tuple[object, ...], Program] = {}
         self._visible = [k for k, s in self.plan.slots.items() if not s.hidden]
