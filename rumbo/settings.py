@@ -6,6 +6,7 @@ key from the environment, HTTPS-only cookies). See README.md, "Production".
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -23,7 +24,7 @@ def _env_bool(name: str, default: bool) -> bool:
 
 
 DEBUG = _env_bool("RUMBO_DEBUG", False)
-_DEV_SECRET = "insecure-development-key-only-for-local-use-never-in-production-0123456789"
+_DEV_SECRET = "insecure-development-key-only-for-local-use-never-in-production-0123456789"  # nosec B105 # only with RUMBO_DEBUG=1
 SECRET_KEY = os.environ.get("RUMBO_SECRET_KEY") or (_DEV_SECRET if DEBUG else "")
 if not SECRET_KEY:
     # Refuse to start a production instance with a guessable key.
@@ -51,6 +52,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "django_tasks",
+    "django_tasks_db",  # the tasks' queue (`rumbo db_worker`)
+    "axes",
     "rumbo.core",
     "rumbo.organisations",
     "rumbo.plans",
@@ -71,6 +74,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
+    # Last: turns a log-in refused because of a lock-out into the lock-out page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "rumbo.urls"
@@ -79,6 +84,11 @@ AUTH_USER_MODEL = "organisations.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out attempt before the next backend hashes any password.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 TEMPLATES = [
     {
@@ -104,6 +114,19 @@ DATABASES = {
         conn_max_age=int(os.environ.get("RUMBO_DB_CONN_MAX_AGE", "0")),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded SQLite with several writers at once (web workers, commands, tasks): WAL lets
+    # reads go on beside the one writer; a writer waits up to `timeout` seconds for the lock
+    # instead of failing at once with "database is locked"; and each transaction takes the
+    # write lock when it begins (IMMEDIATE), since a transaction that has read and then wants
+    # to write cannot wait for it: SQLite refuses it at once, whatever the timeout.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 30,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        }
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -142,13 +165,14 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "rumbo.api.schema.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        # HTTP Basic with the lock-out answered as 429 (see "Brute force" below).
+        "rumbo.core.lockout_api.LockoutBasicAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "rumbo.api.pagination.LimitOffsetPagination",  # limit <= 500
     "PAGE_SIZE": 100,
 }
 SPECTACULAR_SETTINGS = {
@@ -163,10 +187,25 @@ SPECTACULAR_SETTINGS = {
         "PlanStatusEnum": "rumbo.plans.models.plan.Plan.Status",
         "ConceptNoteStatusEnum": "rumbo.tracking.models.ConceptNote.Status",
     },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "rumbo.core.lockout_api.document_lockout",  # the 429 of a locked-out Basic caller
+    ],
 }
 
-# Tasks run in-process in the embedded default; production points this at a real queue.
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# Background tasks (the scheduled cleaning of abandoned uploads, rumbo/tracking/tasks.py):
+# in production kept in the database and run by `rumbo db_worker`; in the embedded default
+# (RUMBO_DEBUG=1) and the tests, run in-process when enqueued. RUMBO_TASKS_BACKEND overrides.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("RUMBO_TASKS_BACKEND")
+        or (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if DEBUG
+            else "django_tasks_db.DatabaseBackend"
+        )
+    }
+}
 
 # Content Security Policy: everything is served by Rumbo itself; no inline script.
 CONTENT_SECURITY_POLICY = {
@@ -180,6 +219,34 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
     }
 }
+
+# Brute force (django-axes; rumbo/core/lockout.py, docs/security.md). Every failed
+# authentication (log-in page, admin, HTTP Basic on the API) is counted; at the limit further
+# attempts are refused before any password is hashed, so they cost neither a guess nor the
+# server's time.
+# Failures are counted per (user name, client address) pair. Per user name alone, anyone
+# could lock any account, the secretariat's included, by failing on purpose; per address
+# alone, one person's typos, or one attacker, would lock out a whole country office or meeting
+# venue behind one NAT address. The pair stops guessing at an account from one place and
+# leaves everyone else alone.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)  # after the last failure; a new one restarts it
+AXES_RESET_ON_SUCCESS = True  # a successful log-in forgets that pair's earlier failures
+AXES_USERNAME_CALLABLE = "rumbo.core.lockout.username_key"  # case-folded
+AXES_CLIENT_IP_CALLABLE = "rumbo.core.lockout.client_address"
+AXES_HANDLER = "rumbo.core.lockout.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "rumbo.core.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429  # Too Many Requests (with Retry-After): wait, rather than 403
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # every failure kept, for the secretariat to review
+# Each failure before the limit still costs a password hash (about 2 s of CPU with the
+# production hasher) and trying a new user name each time never reaches the per-pair limit:
+# past this many failures from one address within the cool-off time, whatever the names, the
+# address is locked out too. It is far above what people sharing an address mistype.
+RUMBO_ADDRESS_FAILURE_LIMIT = 50
+# Reverse proxies in front of Rumbo that append to X-Forwarded-For (1 for one nginx). With 0,
+# the client address is REMOTE_ADDR: behind a proxy every client would share the proxy's.
+RUMBO_PROXY_COUNT = int(os.environ.get("RUMBO_PROXY_COUNT", "0"))
 
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -13,3 +13,5 @@ urlpatterns += i18n_patterns(
     path("", include("rumbo.tracking.urls")),
     prefix_default_language=True,
 )
+
+handler404 = "rumbo.api.errors.not_found"  # JSON under /api/

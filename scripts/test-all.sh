@@ -31,6 +31,11 @@ run_pytest() {  # pytest exits 5 when it collected no test: that is a failure he
 step "ruff"
 "$VENV/bin/ruff" check . || status=1
 
+step "bandit"
+# Security lint of the shipped package (tests assert by design). A finding that is justified
+# is marked on its line: `# nosec BXXX # why` (see docs/security.md, "Static analysis").
+"$VENV/bin/bandit" -r rumbo -q -x '*/tests/*' || status=1
+
 step "migrations match the models"
 "$PY" manage.py makemigrations --check --dry-run >/dev/null || { echo "missing migrations" >&2; status=1; }
 

@@ -5,15 +5,19 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from modeltranslation.translator import translator
 from rest_framework import serializers
 
 from rumbo.core.i18n import bilingual
 from rumbo.organisations.models import Organisation
+from rumbo.organisations.selectors import organisations_for
 from rumbo.plans.models import Activity
+from rumbo.plans.selectors import activities_for
 from rumbo.tracking.matrix import MatrixRow
-from rumbo.tracking.models import ConceptNote, ProgressUpdate
+from rumbo.tracking.models import ConceptNote, Evidence, ProgressUpdate
 
 
 class MatrixRowSerializer(serializers.Serializer):
@@ -87,6 +91,11 @@ class ConceptNoteSerializer(serializers.ModelSerializer):
         slug_field="code", many=True, queryset=Organisation.objects.none(), required=False
     )
     missing = serializers.SerializerMethodField()
+    version = serializers.IntegerField(
+        min_value=1,
+        required=False,
+        help_text="The version that was read; required to change a note (409 if it moved on).",
+    )
 
     class Meta:
         model = ConceptNote
@@ -114,7 +123,6 @@ class ConceptNoteSerializer(serializers.ModelSerializer):
             *bilingual("review_comments"),
             "submitted_at",
             "decided_at",
-            "version",
         ]
         extra_kwargs = {name: {"required": False} for name in bilingual(*NOTE_TEXT)}
 
@@ -122,10 +130,17 @@ class ConceptNoteSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         user = getattr(request, "user", None)
-        self.fields["activity"].queryset = Activity.objects.visible_to(user)
-        visible = Organisation.objects.visible_to(user)
+        self.fields["activity"].queryset = activities_for(user)
+        visible = organisations_for(user)
         self.fields["lead_organisations"].child_relation.queryset = visible
         self.fields["accompanying_organisations"].child_relation.queryset = visible
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if self.instance is not None and "version" not in attrs:
+            raise serializers.ValidationError(
+                {"version": [_("Send the version you read, to change a note.")]}
+            )
+        return attrs
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_missing(self, note: ConceptNote) -> list[str]:
@@ -141,7 +156,13 @@ class NoteReturnSerializer(serializers.Serializer):
 class EvidenceSerializer(serializers.Serializer):
     name = serializers.CharField()
     size = serializers.IntegerField()
-    url = serializers.CharField(source="file.url")
+    url = serializers.SerializerMethodField(
+        help_text="Where to download the file (as visible as its progress update)."
+    )
+
+    @extend_schema_field(serializers.CharField())
+    def get_url(self, evidence: Evidence) -> str:
+        return reverse("evidence_download", kwargs={"pk": evidence.pk})
 
 
 class ProgressUpdateSerializer(serializers.ModelSerializer):
@@ -168,4 +189,4 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         user = getattr(self.context.get("request"), "user", None)
-        self.fields["activity"].queryset = Activity.objects.visible_to(user)
+        self.fields["activity"].queryset = activities_for(user)

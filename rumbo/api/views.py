@@ -3,31 +3,20 @@ an invisible record is a 404, exactly like a missing one."""
 
 from __future__ import annotations
 
-from django.db.models import Prefetch, QuerySet
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from django.db.models import QuerySet
 from rest_framework import viewsets
 
-from rumbo.core.visibility import clearance_of
 from rumbo.organisations.selectors import organisations_for
-from rumbo.plans.models import Activity, BudgetLine, Plan, PlanElement
+from rumbo.plans.models import Activity, Plan, PlanElement
 from rumbo.plans.selectors import activities_for, elements_for, plans_for
 
 from . import serializers
+from .query import ActivityFilters, CheckedInputMixin, ElementFilters, PlanFilters
 
-PLAN_PARAM = OpenApiParameter("plan", OpenApiTypes.STR, description="plan code")
 
-
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            OpenApiParameter("kind", OpenApiTypes.STR, enum=Plan.Kind.values),
-            OpenApiParameter("status", OpenApiTypes.STR, enum=Plan.Status.values),
-        ]
-    )
-)
-class PlanViewSet(viewsets.ReadOnlyModelViewSet):
+class PlanViewSet(CheckedInputMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.PlanSerializer
+    filter_form = PlanFilters
     lookup_field = "code"
 
     def get_queryset(self) -> QuerySet[Plan]:
@@ -39,9 +28,9 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
         return qs
 
 
-@extend_schema_view(list=extend_schema(parameters=[PLAN_PARAM]))
-class PlanElementViewSet(viewsets.ReadOnlyModelViewSet):
+class PlanElementViewSet(CheckedInputMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.PlanElementSerializer
+    filter_form = ElementFilters
 
     def get_queryset(self) -> QuerySet[PlanElement]:
         qs = (
@@ -53,32 +42,12 @@ class PlanElementViewSet(viewsets.ReadOnlyModelViewSet):
         return qs.filter(plan__code=plan) if plan else qs
 
 
-@extend_schema_view(
-    list=extend_schema(
-        parameters=[
-            PLAN_PARAM,
-            OpenApiParameter("status", OpenApiTypes.STR, enum=Activity.Status.values),
-        ]
-    )
-)
-class ActivityViewSet(viewsets.ReadOnlyModelViewSet):
+class ActivityViewSet(CheckedInputMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.ActivitySerializer
+    filter_form = ActivityFilters
 
     def get_queryset(self) -> QuerySet[Activity]:
-        level = clearance_of(self.request.user)
-        qs = (
-            activities_for(self.request.user)
-            .prefetch_related(
-                Prefetch(
-                    "budget_lines",
-                    queryset=BudgetLine.objects.select_related("funder").filter(
-                        funder__visibility__lte=level
-                    )
-                    | BudgetLine.objects.filter(funder__isnull=True),
-                )
-            )
-            .order_by("plan__code", "id")
-        )
+        qs = activities_for(self.request.user).order_by("plan__code", "id")
         plan = self.request.query_params.get("plan")
         if plan:
             qs = qs.filter(plan__code=plan)
@@ -86,7 +55,7 @@ class ActivityViewSet(viewsets.ReadOnlyModelViewSet):
         return qs.filter(status=status) if status else qs
 
 
-class OrganisationViewSet(viewsets.ReadOnlyModelViewSet):
+class OrganisationViewSet(CheckedInputMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = serializers.OrganisationSerializer
     lookup_field = "code"
 

@@ -5,9 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, permissions, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import APIException, NotFound
@@ -20,12 +19,17 @@ from rest_framework.response import Response
 from rumbo.core.services import ConflictError
 from rumbo.plans import services as plan_services
 from rumbo.plans.access import can_edit_plan
-from rumbo.plans.models import Activity
 from rumbo.tracking import matrix, services
 from rumbo.tracking.access import can_decide_notes, can_report_on
 from rumbo.tracking.forms import MatrixFilterForm
-from rumbo.tracking.models import ConceptNote, ProgressUpdate
+from rumbo.tracking.selectors import (
+    concept_notes_for,
+    note_exists_hidden,
+    note_for_activity,
+    progress_updates_for,
+)
 
+from .query import ActivityIdFilter, CheckedInputMixin
 from .serializers_tracking import (
     ConceptNoteSerializer,
     MatrixRowSerializer,
@@ -53,24 +57,12 @@ def run_service(call: Any) -> Any:
         raise ApiValidationError(detail) from exc
 
 
-MATRIX_PARAMS = [
-    OpenApiParameter(name, OpenApiTypes.STR)
-    for name in ("plan", "working_group", "organisation", "country", "q", "sort")
-] + [
-    OpenApiParameter("pillar", OpenApiTypes.INT),
-    OpenApiParameter("topic", OpenApiTypes.INT),
-    OpenApiParameter("year", OpenApiTypes.INT),
-    OpenApiParameter("overdue", OpenApiTypes.BOOL),
-    OpenApiParameter("status", OpenApiTypes.STR, many=True, enum=Activity.Status.values),
-]
-
-
-@extend_schema_view(list=extend_schema(parameters=MATRIX_PARAMS))
-class MatrixViewSet(viewsets.GenericViewSet):
+class MatrixViewSet(CheckedInputMixin, viewsets.GenericViewSet):
     """The tracking matrix: one row per visible activity; PATCH changes a row's follow-up
     fields, sending the `version` that was read (409 if the row changed since)."""
 
     serializer_class = MatrixRowSerializer
+    filter_form = MatrixFilterForm
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
         filters = MatrixFilterForm(self.request.query_params or None).filters()
@@ -85,15 +77,17 @@ class MatrixViewSet(viewsets.GenericViewSet):
         return paginator.get_paginated_response(MatrixRowSerializer(rows, many=True).data)
 
     def retrieve(self, request: Request, pk: str) -> Response:
-        qs = Activity.objects.visible_to(request.user).filter(pk=pk)
-        row = next(matrix.rows(request.user, qs), None)
+        row = matrix.row_for(request.user, pk)
         if row is None:
             raise NotFound
         return Response(MatrixRowSerializer(row).data)
 
     @extend_schema(request=MatrixUpdateSerializer, responses=MatrixRowSerializer)
     def partial_update(self, request: Request, pk: str) -> Response:
-        activity = get_object_or_404(Activity.objects.visible_to(request.user), pk=pk)
+        row = matrix.row_for(request.user, pk)
+        if row is None:
+            raise NotFound
+        activity = row.activity
         if not can_edit_plan(request.user, activity.plan):
             raise ApiPermissionDenied
         body = MatrixUpdateSerializer(data=request.data)
@@ -114,6 +108,7 @@ class MatrixViewSet(viewsets.GenericViewSet):
 
 
 class ConceptNoteViewSet(
+    CheckedInputMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -121,31 +116,36 @@ class ConceptNoteViewSet(
     viewsets.GenericViewSet,
 ):
     serializer_class = ConceptNoteSerializer
+    filter_form = ActivityIdFilter
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        qs = (
-            ConceptNote.objects.visible_to(self.request.user)
-            .select_related("activity")
-            .prefetch_related("lead_organisations", "accompanying_organisations")
-            .order_by("id")
-        )
+        qs = concept_notes_for(self.request.user).select_related("activity").order_by("id")
         activity = self.request.query_params.get("activity")
         return qs.filter(activity_id=activity) if activity and activity.isdigit() else qs
 
     def _data(self, serializer: ConceptNoteSerializer) -> dict[str, Any]:
         return {k: v for k, v in serializer.validated_data.items() if k != "activity"}
 
+    def _create_data(self, serializer: ConceptNoteSerializer) -> dict[str, Any]:
+        data = self._data(serializer)
+        data.pop("version", None)
+        return data
+
     def perform_create(self, serializer: ConceptNoteSerializer) -> None:
         activity = serializer.validated_data["activity"]
         if not can_report_on(self.request.user, activity):
             raise ApiPermissionDenied
-        if ConceptNote.objects.filter(activity=activity).exists():
-            raise ApiValidationError({"activity": ["This activity already has a concept note."]})
+        if note_exists_hidden(self.request.user, activity):
+            # Not theirs to read, so not theirs to write: refused like any other activity
+            # they may not report on, without a word about the note.
+            raise ApiPermissionDenied
+        if note_for_activity(self.request.user, activity) is not None:
+            raise ApiValidationError({"activity": [_("This activity already has a concept note.")]})
         serializer.instance = run_service(
             lambda: services.concept_note_save(
-                actor=self.request.user, activity=activity, data=self._data(serializer)
+                actor=self.request.user, activity=activity, data=self._create_data(serializer)
             )
         )
 
@@ -153,9 +153,14 @@ class ConceptNoteViewSet(
         note = serializer.instance
         if not can_report_on(self.request.user, note.activity):
             raise ApiPermissionDenied
+        data = self._data(serializer)
+        version = data.pop("version")
         serializer.instance = run_service(
             lambda: services.concept_note_save(
-                actor=self.request.user, activity=note.activity, data=self._data(serializer)
+                actor=self.request.user,
+                activity=note.activity,
+                data=data,
+                expected_version=version,
             )
         )
 
@@ -193,24 +198,20 @@ class ConceptNoteViewSet(
         return Response(self.get_serializer(note).data)
 
 
-@extend_schema_view(list=extend_schema(parameters=[OpenApiParameter("activity", OpenApiTypes.INT)]))
 class ProgressUpdateViewSet(
+    CheckedInputMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
     viewsets.GenericViewSet,
 ):
     serializer_class = ProgressUpdateSerializer
+    filter_form = ActivityIdFilter
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        qs = (
-            ProgressUpdate.objects.visible_to(self.request.user)
-            .select_related("author")
-            .prefetch_related("evidence")
-            .order_by("-date", "-id")
-        )
+        qs = progress_updates_for(self.request.user).order_by("-date", "-id")
         activity = self.request.query_params.get("activity")
         return qs.filter(activity_id=activity) if activity and activity.isdigit() else qs
 

@@ -2,21 +2,77 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
 from django.db import transaction
 from django.http import HttpRequest
 
 from . import audit
+from .forms import VersionField, bind_version
 from .models import AuditEvent
+from .services import ConflictError
+
+
+class VersionCheckedForm(forms.ModelForm):
+    """An admin form that says which version it was opened on, and is refused (never saved
+    over) when the record has changed since. The row is locked while the form is checked and
+    saved (the admin saves in one transaction)."""
+
+    version = VersionField()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bind_version(self)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        instance = self.instance
+        if instance.pk and "version" in data:
+            current = (
+                type(instance)
+                ._default_manager.select_for_update()
+                .filter(pk=instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if current != data["version"]:
+                raise ConflictError(instance)
+        return data
 
 
 class AuditedModelAdmin(admin.ModelAdmin):
     """Admin changes go into the same audit log as changes made on the pages: the values
-    before are read from the database, the values after once related objects are saved."""
+    before are read from the database, the values after once related objects are saved
+    (inline rows included, through the record's `audit_extra`). Versioned records are
+    checked like any other edit."""
 
     def get_queryset(self, request: HttpRequest):  # type: ignore[no-untyped-def]
         qs = super().get_queryset(request)
         return qs.visible_to(request.user) if hasattr(qs, "visible_to") else qs
+
+    def _versioned(self) -> bool:
+        return any(f.name == "version" for f in self.model._meta.concrete_fields)
+
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any):  # type: ignore[no-untyped-def]
+        if not self._versioned():
+            return super().get_form(request, obj, **kwargs)
+        # `version` is the form's own field, not one the model form may edit.
+        if "fields" not in kwargs:
+            kwargs["fields"] = flatten_fieldsets(self.get_fieldsets(request, obj))
+        if kwargs["fields"] is not None:
+            kwargs["fields"] = [f for f in kwargs["fields"] if f != "version"]
+        form = super().get_form(request, obj, **kwargs)
+        return type(f"Versioned{form.__name__}", (VersionCheckedForm, form), {})
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None):  # type: ignore[no-untyped-def]
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is None or not self._versioned():
+            return fieldsets
+        if any("version" in (opts.get("fields") or ()) for _name, opts in fieldsets):
+            return fieldsets
+        name, opts = fieldsets[0]
+        return [(name, {**opts, "fields": [*opts["fields"], "version"]}), *fieldsets[1:]]
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         before: dict[str, Any] = {}

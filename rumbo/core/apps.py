@@ -6,3 +6,11 @@ class CoreConfig(AppConfig):
     name = "rumbo.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from django.urls import register_converter
+
+        from .params import IdConverter
+
+        # Before any URLconf is read: every app's urls.py uses <id:pk>.
+        register_converter(IdConverter, "id")

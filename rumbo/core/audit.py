@@ -35,10 +35,17 @@ def audited_fields(model: type[models.Model]) -> list[models.Field]:
     ]
 
 
+TEXT_FIELDS = (models.CharField, models.TextField)
+
+
 def snapshot(instance: models.Model) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for field in audited_fields(type(instance)):
-        data[field.name] = _plain(getattr(instance, field.attname))
+        value = getattr(instance, field.attname)
+        if value is None and isinstance(field, TEXT_FIELDS):
+            # An empty text is empty whether a form left it NULL or "": no phantom change.
+            value = ""
+        data[field.name] = _plain(value)
     if instance.pk is not None:
         for m2m in instance._meta.many_to_many:
             data[m2m.name] = sorted(getattr(instance, m2m.name).values_list("pk", flat=True))

@@ -6,6 +6,12 @@ from typing import Any
 
 INSTALL = {
     "sqlite": [
+        # REPLACE INTO (and INSERT OR REPLACE) deletes the row it replaces without firing
+        # delete triggers (unless recursive_triggers is on): refuse any insert that reuses an
+        # existing id, before the conflict is resolved.
+        """CREATE TRIGGER IF NOT EXISTS core_auditevent_no_replace BEFORE INSERT ON core_auditevent
+           WHEN EXISTS (SELECT 1 FROM core_auditevent WHERE id = NEW.id)
+           BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;""",
         """CREATE TRIGGER IF NOT EXISTS core_auditevent_no_update BEFORE UPDATE ON core_auditevent
            BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;""",
         """CREATE TRIGGER IF NOT EXISTS core_auditevent_no_delete BEFORE DELETE ON core_auditevent
@@ -17,15 +23,26 @@ INSTALL = {
         "DROP TRIGGER IF EXISTS core_auditevent_append_only ON core_auditevent;",
         """CREATE TRIGGER core_auditevent_append_only BEFORE UPDATE OR DELETE ON core_auditevent
            FOR EACH ROW EXECUTE FUNCTION core_auditevent_refuse();""",
+        # TRUNCATE fires no row trigger: it needs a statement trigger of its own.
+        "DROP TRIGGER IF EXISTS core_auditevent_no_truncate ON core_auditevent;",
+        """CREATE TRIGGER core_auditevent_no_truncate BEFORE TRUNCATE ON core_auditevent
+           FOR EACH STATEMENT EXECUTE FUNCTION core_auditevent_refuse();""",
     ],
 }
 UNINSTALL = {
     "sqlite": [
+        # REPLACE INTO (and INSERT OR REPLACE) deletes the row it replaces without firing
+        # delete triggers (unless recursive_triggers is on): refuse any insert that reuses an
+        # existing id, before the conflict is resolved.
+        """CREATE TRIGGER IF NOT EXISTS core_auditevent_no_replace BEFORE INSERT ON core_auditevent
+           WHEN EXISTS (SELECT 1 FROM core_auditevent WHERE id = NEW.id)
+           BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;""",
         "DROP TRIGGER IF EXISTS core_auditevent_no_update;",
         "DROP TRIGGER IF EXISTS core_auditevent_no_delete;",
     ],
     "postgresql": [
         "DROP TRIGGER IF EXISTS core_auditevent_append_only ON core_auditevent;",
+        "DROP TRIGGER IF EXISTS core_auditevent_no_truncate ON core_auditevent;",
         "DROP FUNCTION IF EXISTS core_auditevent_refuse();",
     ],
 }

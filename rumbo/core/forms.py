@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.utils.translation import gettext_lazy as _
 
 LANGUAGE_LABELS = {"es": _("Spanish"), "en": _("English")}
@@ -27,7 +27,7 @@ class BilingualFormMixin:
             if lang in LANGUAGE_LABELS and base:
                 try:
                     original = model._meta.get_field(base)
-                except Exception:
+                except FieldDoesNotExist:  # not the translation of a model field
                     continue
                 field.label = f"{original.verbose_name.capitalize()} ({LANGUAGE_LABELS[lang]})"
                 if lang == "es" and not original.blank:
@@ -37,10 +37,31 @@ class BilingualFormMixin:
 
 
 class VersionField(forms.IntegerField):
+    """The version of the record the form was opened on (optimistic versioning)."""
+
     widget = forms.HiddenInput
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(required=False, min_value=1, **kwargs)
+        super().__init__(
+            required=False,
+            min_value=1,
+            error_messages={
+                "required": _(
+                    "This form was sent without the version of the record it was opened on. "
+                    "Reload the page and make your changes again."
+                )
+            },
+            **kwargs,
+        )
+
+
+def bind_version(form: forms.BaseForm) -> None:
+    """An edit form must say which version it was opened on; a new record has none."""
+    instance = getattr(form, "instance", None)
+    if instance is not None and instance.pk:
+        field = form.fields["version"]
+        field.initial = instance.version
+        field.required = True
 
 
 def apply_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:

@@ -47,12 +47,14 @@ class AuditEvent(models.Model):
         DELETE = "delete", _("deleted")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    # PROTECT: a person who acted stays identifiable. Deleting them would rewrite history
+    # (and the append-only triggers refuse it); deactivate the account instead.
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("who"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     actor_label = models.CharField(_("who (as recorded)"), max_length=200)

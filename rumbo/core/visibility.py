@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
+from django.db.models.query import ModelIterable
 from django.utils.translation import gettext_lazy as _
 
 
@@ -27,18 +28,45 @@ def clearance_of(user: Any) -> int:
     return int(getattr(user, "clearance", Visibility.PUBLIC))
 
 
+class RedactingIterable(ModelIterable):
+    """Hands out records as one viewer may see them: a record that carries content copied
+    from a more restricted record (an approved concept note's indicators in a public
+    activity, say) blanks that content for viewers below its level (`redact_for`)."""
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        clearance = self.queryset._viewer_clearance
+        for obj in super().__iter__():
+            obj.redact_for(clearance)
+            yield obj
+
+
 class VisibleQuerySet(models.QuerySet):
     """A queryset whose records carry a visibility level.
 
     `visibility_field` names the column holding the record's effective level; subclasses of
     records that inherit their parent's level (elements, activities) store the effective level
     in their own column so that every list, count and search filters on one indexed field.
+    `visible_to` also remembers the viewer's clearance, so that records holding restricted
+    parts are redacted as they are read, whatever the caller does next with the queryset.
     """
 
     visibility_field = "visibility"
+    _viewer_clearance: int | None = None
 
     def visible_to(self, user: Any) -> VisibleQuerySet:
-        return self.filter(**{f"{self.visibility_field}__lte": clearance_of(user)})
+        return self.for_clearance(clearance_of(user))
+
+    def for_clearance(self, clearance: int) -> VisibleQuerySet:
+        qs = self.filter(**{f"{self.visibility_field}__lte": clearance})
+        qs._viewer_clearance = clearance
+        if hasattr(self.model, "redact_for"):
+            qs._iterable_class = RedactingIterable
+        return qs
+
+    def _clone(self):  # type: ignore[no-untyped-def]
+        clone = super()._clone()
+        clone._viewer_clearance = self._viewer_clearance
+        return clone
 
 
 class EffectiveVisibleQuerySet(VisibleQuerySet):

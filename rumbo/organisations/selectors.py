@@ -1,8 +1,13 @@
+"""Reading organisations and bodies, always through the visibility rule.
+
+A reader owns every linked record it hands out: a body's country and members are loaded with
+the same rule, so a members-only organisation never appears through a public body."""
+
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from .models import Body, Organisation
@@ -12,12 +17,19 @@ def organisations_for(user: Any) -> QuerySet[Organisation]:
     return Organisation.objects.visible_to(user)
 
 
-def bodies_for(user: Any) -> QuerySet[Body]:
-    return Body.objects.visible_to(user).select_related("country").prefetch_related("members")
-
-
 def get_organisation_for(user: Any, code: str) -> Organisation:
     return get_object_or_404(organisations_for(user), code=code)
+
+
+def bodies_for(user: Any) -> QuerySet[Body]:
+    return Body.objects.visible_to(user).prefetch_related(
+        Prefetch("country", queryset=organisations_for(user)),
+        Prefetch("members", queryset=organisations_for(user).order_by("name")),
+    )
+
+
+def working_groups_for(user: Any) -> QuerySet[Body]:
+    return bodies_for(user).filter(kind__in=[Body.Kind.WORKING_GROUP, Body.Kind.AD_HOC_GROUP])
 
 
 def get_body_for(user: Any, code: str) -> Body:

@@ -8,11 +8,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from rumbo.core.forms import BilingualFormMixin, VersionField
+from rumbo.core.forms import BilingualFormMixin, VersionField, bind_version
 from rumbo.core.i18n import bilingual
-from rumbo.organisations.models import Body, Organisation
+from rumbo.core.visibility import Visibility
+from rumbo.organisations.selectors import bodies_for, organisations_for, working_groups_for
 
 from .models import Activity, ActivityParty, BudgetLine, Plan, PlanElement
+from .selectors import activity_code_taken, element_code_taken, elements_for, plans_for
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -70,15 +72,14 @@ class PlanForm(BilingualFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner_body"].queryset = Body.objects.visible_to(user)
-        self.fields["owner_organisation"].queryset = Organisation.objects.visible_to(user)
-        parents = Plan.objects.visible_to(user)
+        self.fields["owner_body"].queryset = bodies_for(user)
+        self.fields["owner_organisation"].queryset = organisations_for(user)
+        parents = plans_for(user)
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
             self.fields["code"].disabled = True
         self.fields["parent"].queryset = parents
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
+        bind_version(self)
 
 
 class PlanElementForm(BilingualFormMixin, forms.ModelForm):
@@ -103,17 +104,16 @@ class PlanElementForm(BilingualFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, plan: Plan, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.plan = plan
-        parents = PlanElement.objects.visible_to(user).filter(plan=plan)
+        parents = elements_for(user).filter(plan=plan)
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
-            self.fields["version"].initial = self.instance.version
         self.fields["parent"].queryset = parents
         self.plan = plan
+        bind_version(self)
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip()
-        clash = PlanElement.objects.filter(plan=self.plan, code=code).exclude(pk=self.instance.pk)
-        if clash.exists():
+        if element_code_taken(self.plan, code, exclude=self.instance.pk):
             raise ValidationError(_("Another element of this plan already has this code."))
         return code
 
@@ -164,7 +164,7 @@ class ActivityForm(BilingualFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.plan = plan
         self.instance.plan = plan
-        visible = PlanElement.objects.visible_to(user).select_related("plan")
+        visible = elements_for(user)
         self.fields["element"].queryset = visible.filter(plan=plan)
         # Cross-links go to the pillars and topics of strategic plans.
         self.fields["linked_elements"].queryset = visible.filter(
@@ -173,17 +173,13 @@ class ActivityForm(BilingualFormMixin, forms.ModelForm):
         self.fields["linked_elements"].label_from_instance = lambda el: (
             f"{el.plan.period_label} · {el.code} {el.title}"[:120]
         )
-        self.fields["working_group"].queryset = Body.objects.visible_to(user).filter(
-            kind__in=[Body.Kind.WORKING_GROUP, Body.Kind.AD_HOC_GROUP]
-        )
+        self.fields["working_group"].queryset = working_groups_for(user)
         self.fields["plan_year"].help_text = _("1 to %(n)s") % {"n": plan.plan_years}
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
+        bind_version(self)
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip()
-        clash = Activity.objects.filter(plan=self.plan, code=code).exclude(pk=self.instance.pk)
-        if clash.exists():
+        if activity_code_taken(self.plan, code, exclude=self.instance.pk):
             raise ValidationError(_("Another activity of this plan already has this code."))
         return code
 
@@ -198,9 +194,7 @@ class ActivityForm(BilingualFormMixin, forms.ModelForm):
 
 
 class PartyForm(forms.Form):
-    organisation = forms.ModelChoiceField(
-        label=_("Organisation"), queryset=Organisation.objects.none()
-    )
+    organisation = forms.ModelChoiceField(label=_("Organisation"), queryset=organisations_for(None))
     # An untouched extra row submits the first role; with it as the initial value the row
     # counts as empty instead of as a party without an organisation.
     role = forms.ChoiceField(
@@ -209,20 +203,28 @@ class PartyForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.visible_to(user)
+        self.fields["organisation"].queryset = organisations_for(user)
 
 
 class BudgetLineForm(forms.ModelForm):
     class Meta:
         model = BudgetLine
-        fields = ["amount", "currency", "source", "funder", "committed", "spent"]
+        fields = ["amount", "currency", "source", "funder", "committed", "spent", "visibility"]
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["funder"].queryset = Organisation.objects.visible_to(user)
+        self.fields["funder"].queryset = organisations_for(user)
         for name in ("amount", "committed", "spent"):
             self.fields[name].localize = True
             self.fields[name].widget.is_localized = True
+        self.fields["visibility"].required = False
+
+    def clean_visibility(self) -> int:
+        # A line sent without its level keeps the one it had (new lines: public), never less.
+        value = self.cleaned_data.get("visibility")
+        if value in (None, ""):
+            return int(self.initial.get("visibility", Visibility.PUBLIC))
+        return int(value)
 
 
 PartyFormSet = forms.formset_factory(PartyForm, extra=2, can_delete=True)

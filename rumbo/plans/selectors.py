@@ -1,4 +1,10 @@
-"""Reading plans, elements and activities, always through the visibility rule."""
+"""Reading plans, elements and activities, always through the visibility rule.
+
+Each reader owns every linked record it hands out: a plan's owner and parent, an activity's
+working group, responsible organisations, linked pillars and topics, budget lines and their
+funders are all loaded here with the same rule. A linked record the viewer may not see is
+simply absent (None, or left out of a list), exactly as if it did not exist. Pages, API,
+exports and forms read through these functions and never through `Model.objects`."""
 
 from __future__ import annotations
 
@@ -8,15 +14,26 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
-from rumbo.core.visibility import clearance_of
 from rumbo.indicators.models import ExpectedResult, Indicator
+from rumbo.organisations.models import Body
+from rumbo.organisations.selectors import organisations_for
 
-from .models import Activity, ActivityParty, Plan, PlanElement, PlanStatement
+from .models import (
+    Activity,
+    ActivityParty,
+    BudgetLine,
+    Plan,
+    PlanElement,
+    PlanStatement,
+    StatusChange,
+)
 
 
 def plans_for(user: Any) -> QuerySet[Plan]:
-    return Plan.objects.visible_to(user).select_related(
-        "owner_body", "owner_organisation", "parent"
+    return Plan.objects.visible_to(user).prefetch_related(
+        Prefetch("owner_body", queryset=Body.objects.visible_to(user)),
+        Prefetch("owner_organisation", queryset=organisations_for(user)),
+        Prefetch("parent", queryset=Plan.objects.visible_to(user)),
     )
 
 
@@ -25,6 +42,8 @@ def get_plan_for(user: Any, code: str) -> Plan:
 
 
 def elements_for(user: Any) -> QuerySet[PlanElement]:
+    # An element is never more visible than its plan or its parent (effective_visibility):
+    # both are safe to join.
     return PlanElement.objects.visible_to(user).select_related("plan", "parent")
 
 
@@ -32,17 +51,51 @@ def get_element_for(user: Any, pk: int) -> PlanElement:
     return get_object_or_404(elements_for(user), pk=pk)
 
 
+def element_code_taken(plan: Plan, code: str, *, exclude: int | None = None) -> bool:
+    """Whether another element of the plan has this code (codes are unique per plan, so
+    this is asked of every element, seen or not)."""
+    return PlanElement.objects.filter(plan=plan, code=code).exclude(pk=exclude).exists()
+
+
+def activity_code_taken(plan: Plan, code: str, *, exclude: int | None = None) -> bool:
+    return Activity.objects.filter(plan=plan, code=code).exclude(pk=exclude).exists()
+
+
+def parties_for(user: Any) -> QuerySet[ActivityParty]:
+    """Responsible parties whose organisation the viewer may see."""
+    return ActivityParty.objects.select_related("organisation").filter(
+        organisation__in=organisations_for(user)
+    )
+
+
+def budget_lines_for(user: Any) -> QuerySet[BudgetLine]:
+    """Budget lines the viewer may see, each with its funder only if the viewer may see it."""
+    return BudgetLine.objects.visible_to(user).prefetch_related(
+        Prefetch("funder", queryset=organisations_for(user))
+    )
+
+
+def status_changes_for(user: Any) -> QuerySet[StatusChange]:
+    """Status histories: as visible as their activity, reasons blanked below their level."""
+    return StatusChange.objects.visible_to(user).select_related("actor")
+
+
+def activities_queryset(user: Any) -> QuerySet[Activity]:
+    """Visible activities, with no linked record loaded: for lists that fetch their linked
+    records themselves, through the readers below (the matrix, summaries, counts)."""
+    return Activity.objects.visible_to(user)
+
+
 def activities_for(user: Any) -> QuerySet[Activity]:
     return (
-        Activity.objects.visible_to(user)
-        .select_related("plan", "element", "working_group")
+        activities_queryset(user)
+        # An activity is never more visible than its plan or element: both are safe to join.
+        .select_related("plan", "element")
         .prefetch_related(
-            Prefetch(
-                "parties",
-                queryset=ActivityParty.objects.select_related("organisation").filter(
-                    organisation__visibility__lte=clearance_of(user)
-                ),
-            ),
+            Prefetch("working_group", queryset=Body.objects.visible_to(user)),
+            Prefetch("parties", queryset=parties_for(user)),
+            Prefetch("linked_elements", queryset=PlanElement.objects.visible_to(user)),
+            Prefetch("budget_lines", queryset=budget_lines_for(user)),
             "gcm_objectives",
             "sdg_targets",
         )
@@ -50,9 +103,7 @@ def activities_for(user: Any) -> QuerySet[Activity]:
 
 
 def get_activity_for(user: Any, pk: int) -> Activity:
-    return get_object_or_404(
-        activities_for(user).prefetch_related("budget_lines__funder", "linked_elements"), pk=pk
-    )
+    return get_object_or_404(activities_for(user), pk=pk)
 
 
 @dataclass

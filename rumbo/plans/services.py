@@ -14,8 +14,20 @@ from django.utils.translation import gettext as _
 from rumbo.core import audit
 from rumbo.core.models import AuditEvent
 from rumbo.core.services import ConflictError, audited_create, audited_update
+from rumbo.core.visibility import Visibility
 
 from .models import Activity, ActivityParty, BudgetLine, Plan, PlanElement, StatusChange
+from .models.activity import NOTE_FIELDS
+
+# The columns holding NOTE_FIELDS (translated texts have one per language).
+NOTE_COLUMNS = (
+    "indicators_es",
+    "indicators_en",
+    "assumptions_risks_es",
+    "assumptions_risks_en",
+    "start_date",
+    "end_date",
+)
 
 STARTED = {Activity.Status.IN_PROGRESS, Activity.Status.FINISHED}
 
@@ -128,14 +140,7 @@ BudgetRow = Mapping[str, Any]  # BudgetLine field values
 
 
 def _children_snapshot(activity: Activity) -> dict[str, list[Any]]:
-    parties = [
-        [p.organisation.code, p.role] for p in activity.parties.select_related("organisation")
-    ]
-    budget = [
-        [str(b.amount), b.currency, b.source, b.funder_id, str(b.committed), str(b.spent)]
-        for b in activity.budget_lines.order_by("id")
-    ]
-    return {"responsible_parties": parties, "budget_lines": budget}
+    return activity.audit_extra()
 
 
 def _replace_children(
@@ -194,8 +199,15 @@ def check_status_change(*, actor: Any, activity: Activity, new_status: str, reas
 
 
 def record_status_change(
-    *, actor: Any, activity: Activity, old_status: str, reason: str = ""
+    *,
+    actor: Any,
+    activity: Activity,
+    old_status: str,
+    reason: str = "",
+    reason_visibility: int = Visibility.PUBLIC,
 ) -> None:
+    """Add to the status history. The reason keeps the level of the record it came from
+    (a members-only progress update's reason is not shown below members)."""
     if old_status == activity.status:
         return
     StatusChange.objects.create(
@@ -205,6 +217,7 @@ def record_status_change(
         at=timezone.now(),
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         reason=reason,
+        visibility=reason_visibility,
     )
 
 
@@ -258,7 +271,12 @@ def activity_update(
     parties: Sequence[PartyRow] | None = None,
     budget_lines: Sequence[BudgetRow] | None = None,
     status_reason: str = "",
+    reason_visibility: int = Visibility.PUBLIC,
+    note_level: int | None = None,
 ) -> Activity:
+    """Change an activity (and, when given, its parties and budget lines). `note_level` is
+    set by a concept note's approval: the note's content keeps that level in the activity
+    (see Activity.redact_for); an editor who changes such a field makes it the activity's own."""
     old_status = Activity.objects.values_list("status", flat=True).get(pk=activity.pk)
     new_status = data.get("status", old_status)
     if new_status != old_status:
@@ -273,6 +291,7 @@ def activity_update(
         visibility=draft.get("visibility", activity.visibility),
     )
     draft["effective_visibility"] = _activity_level(probe)
+    draft.update(_note_levels(activity, draft, note_level))
     start_version = activity.version
     activity = audited_update(
         actor=actor,
@@ -282,7 +301,11 @@ def activity_update(
         reason=status_reason,
     )
     record_status_change(
-        actor=actor, activity=activity, old_status=old_status, reason=status_reason
+        actor=actor,
+        activity=activity,
+        old_status=old_status,
+        reason=status_reason,
+        reason_visibility=reason_visibility,
     )
     if parties is None and budget_lines is None:
         return activity
@@ -308,15 +331,59 @@ def activity_update(
     return activity
 
 
+def _note_levels(
+    activity: Activity, data: Mapping[str, Any], note_level: int | None
+) -> dict[str, Any]:
+    """The new `note_visibility`/`note_fields` of an activity about to receive `data`.
+
+    Content a restricted note brings in is shown only at the note's level; below it, viewers
+    keep seeing what the activity said before (kept in `note_fields`). An editor who changes
+    such a field makes the new value the activity's own, at the activity's level."""
+    current = Activity.objects.values("note_visibility", "note_fields", *NOTE_COLUMNS).get(
+        pk=activity.pk
+    )
+    kept = current["note_fields"]
+    fields: dict[str, Any] = dict(kept) if isinstance(kept, dict) else {}
+    level = current["note_visibility"]
+    touched = {
+        name
+        for name in NOTE_FIELDS
+        for column in NOTE_COLUMNS
+        if (column == name or column.startswith(f"{name}_"))
+        and column in data
+        and data[column] != current[column]
+    }
+    if note_level is not None and note_level > _activity_level(activity):
+        for name in touched:
+            fields.setdefault(name, _original(current, name))
+        level = max(level, note_level)
+    else:
+        for name in touched:
+            fields.pop(name, None)
+    if not fields:
+        level = Visibility.PUBLIC
+    return {"note_fields": fields, "note_visibility": level}
+
+
+def _original(current: Mapping[str, Any], name: str) -> Any:
+    """What a field said before a restricted note's content replaced it (as JSON)."""
+    if name in current:
+        value = current[name]
+        return value.isoformat() if value is not None else None
+    return {lang: current[f"{name}_{lang}"] for lang in ("es", "en")}
+
+
 def party_rows(activity: Activity) -> list[dict[str, Any]]:
     """An activity's responsible parties as the rows activity_update takes."""
     return [
         {"organisation": p.organisation, "role": p.role}
-        for p in activity.parties.select_related("organisation")
+        for p in ActivityParty.objects.filter(activity=activity).select_related("organisation")
     ]
 
 
 def budget_rows(activity: Activity) -> list[dict[str, Any]]:
     """An activity's budget lines as the rows activity_update takes."""
-    fields = ["amount", "currency", "source", "funder", "committed", "spent"]
-    return [{f: getattr(b, f) for f in fields} for b in activity.budget_lines.all()]
+    fields = ["amount", "currency", "source", "funder", "committed", "spent", "visibility"]
+    # Read from the database, not from a viewer's prefetched (filtered) lines.
+    lines = BudgetLine.objects.filter(activity=activity).select_related("funder")
+    return [{f: getattr(b, f) for f in fields} for b in lines]

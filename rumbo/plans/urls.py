@@ -9,7 +9,7 @@ urlpatterns = [
     path("plans/<slug:code>/edit/", views.plan_edit, name="plan_edit"),
     path("plans/<slug:code>/elements/new/", views.element_create, name="element_create"),
     path("plans/<slug:code>/activities/new/", views.activity_create, name="activity_create"),
-    path("elements/<int:pk>/edit/", views.element_edit, name="element_edit"),
-    path("activities/<int:pk>/", views.activity_detail, name="activity_detail"),
-    path("activities/<int:pk>/edit/", views.activity_edit, name="activity_edit"),
+    path("elements/<id:pk>/edit/", views.element_edit, name="element_edit"),
+    path("activities/<id:pk>/", views.activity_detail, name="activity_detail"),
+    path("activities/<id:pk>/edit/", views.activity_edit, name="activity_edit"),
 ]

@@ -210,7 +210,7 @@ class Plan:
             make = rt.scalar_table if backend == "scalar" else rt.vector_table
             namespace[f"_lk{i}"] = make(table)
         code = compile(source, "<rumbo.sd model>", "exec")
-        exec(code, namespace)
+        exec(code, namespace)  # nosec B102 # code from _Generator's templates; equations are only parsed
         return Program(source, namespace["_run"], saved)  # type: ignore[arg-type]
 
 
@@ -301,7 +301,7 @@ class _Generator:
         if fn == "STOPTIME":
             return repr(self.plan.specs.stop)
         if fn == "#LOOKUP":
-            assert isinstance(args[0], E.Num)
+            assert isinstance(args[0], E.Num)  # nosec B101 # invariant, narrows the type
             return f"_lk{int(args[0].value)}({vals[1]})"
         if fn in _FUNCTIONS:
             return f"{_FUNCTIONS[fn][pick]}({joined})"
@@ -337,13 +337,13 @@ class _Generator:
         slot = self.plan.slots[key]
         target = self.name(key)
         if slot.kind == "delay":
-            assert slot.extra is not None
+            assert slot.extra is not None  # nosec B101 # invariant, narrows the type
             position = f"(t - {self.value(slot.extra)} - {self.plan.specs.start!r}) / " + repr(
                 self.plan.specs.dt
             )
             self.emit(indent, f"{target} = _delay_read(h_{target}, {position}, i_{target})")
         else:
-            assert slot.expr is not None
+            assert slot.expr is not None  # nosec B101 # invariant, narrows the type
             self.emit(indent, f"{target} = {self.value(slot.expr)}")
 
     def source(self) -> str:
@@ -355,7 +355,7 @@ class _Generator:
         for key in plan.const_order:
             if key in self.needed:
                 slot = plan.slots[key]
-                assert slot.expr is not None
+                assert slot.expr is not None  # nosec B101 # invariant, narrows the type
                 self.emit(1, f"{self.name(key)} = P.get({key!r})")
                 self.emit(1, f"if {self.name(key)} is None:")
                 self.emit(2, f"{self.name(key)} = {self.value(slot.expr)}")
@@ -395,13 +395,13 @@ class _Generator:
             slot = plan.slots[key]
             name = self.name(key)
             if slot.kind == "stock":
-                assert slot.init is not None
+                assert slot.init is not None  # nosec B101 # invariant, narrows the type
                 self.emit(1, f"{name} = P.get({key!r})")
                 self.emit(1, f"if {name} is None:")
                 self.emit(2, f"{name} = {self.value(slot.init)}")
             elif slot.kind in ("previous", "delay"):
                 start = slot.init if slot.init is not None else slot.expr
-                assert start is not None
+                assert start is not None  # nosec B101 # invariant, narrows the type
                 self.emit(1, f"{name} = {self.value(start)}")
                 if slot.kind == "delay":
                     self.emit(1, f"i_{name} = {name}")

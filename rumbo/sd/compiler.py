@@ -153,7 +153,7 @@ def _equation(
         if index >= len(values):
             raise ModelError(f"{len(values)} values for more elements", variable=var.name)
         value = values[index]
-        assert isinstance(value, E.Num)
+        assert isinstance(value, E.Num)  # nosec B101 # invariant, narrows the type
         return repr(value.value), var.gf
     if subscript and len(var.eqns) > 1:
         return var.eqns[min(_flat_index(var, subscript, dims), len(var.eqns) - 1)], var.gf

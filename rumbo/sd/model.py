@@ -60,7 +60,7 @@ class Model:
         out = []
         for keys in groups.values():
             var = self.plan.slots[keys[0]].var
-            assert var is not None
+            assert var is not None  # nosec B101 # invariant, narrows the type
             labels = tuple(self.plan.slots[k].label for k in keys)
             name = labels[0].split("[", 1)[0]
             out.append(VariableInfo(name, var.kind, var.units, var.doc, labels))

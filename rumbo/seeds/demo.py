@@ -9,7 +9,7 @@ from django.db import transaction
 
 from rumbo.organisations.models import Body, Organisation, User
 
-DEMO_PASSWORD = "rumbo-demo-2026"
+DEMO_PASSWORD = "rumbo-demo-2026"  # nosec B105 # the demo accounts' published password (README)
 SECRETARIAT_GROUP = "Secretariat"
 ADMIN_APPS = ["organisations", "plans", "indicators"]
 

@@ -5,19 +5,29 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from rumbo.core.forms import BilingualFormMixin
+from rumbo.core.forms import BilingualFormMixin, VersionField, bind_version
+from rumbo.core.params import FlagField, RecordIdField
+from rumbo.organisations.selectors import organisations_for
 from rumbo.plans.models import Activity
 
 from .matrix import SORTS, MatrixFilters
 from .models import ConceptNote, ProgressUpdate
 
+# What a pillar or topic filter that cannot be a record id becomes: an id no record has (ids
+# start at 1), so it matches nothing, like the id of a missing or hidden element.
+NO_RECORD = -1
+
 
 class MatrixFilterForm(forms.Form):
-    """The matrix filters, read from the query string (a GET form: links can be shared)."""
+    """The matrix filters, read from the query string (a GET form: links can be shared).
+
+    The page and the export apply what validates and leave out the rest, except a pillar or
+    topic that is not a record id (not a number, or past the range of ids): it matches
+    nothing, as a missing or hidden element does. The API refuses any invalid value (400)."""
 
     plan = forms.CharField(label=_("Plan"), required=False)
-    pillar = forms.IntegerField(label=_("Pillar / line"), required=False)
-    topic = forms.IntegerField(label=_("Topic"), required=False)
+    pillar = RecordIdField(label=_("Pillar / line"), required=False)
+    topic = RecordIdField(label=_("Topic"), required=False)
     working_group = forms.CharField(label=_("Working group"), required=False)
     organisation = forms.CharField(label=_("Responsible organisation"), required=False)
     country = forms.CharField(label=_("Country"), required=False)
@@ -25,7 +35,7 @@ class MatrixFilterForm(forms.Form):
         label=_("Status"), required=False, choices=Activity.Status.choices
     )
     year = forms.IntegerField(label=_("Year"), required=False, min_value=1990, max_value=2100)
-    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    overdue = FlagField(label=_("Overdue only"))
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     sort = forms.ChoiceField(
         label=_("Sort by"),
@@ -40,15 +50,16 @@ class MatrixFilterForm(forms.Form):
             ("group", _("Working group")),
         ],
     )
-    desc = forms.BooleanField(label=_("Descending"), required=False)
+    desc = FlagField(label=_("Descending"))
 
     def filters(self) -> MatrixFilters:
-        data = self.cleaned_data if self.is_valid() else {}
+        self.is_valid()  # cleans a bound form: cleaned_data holds the fields that validated
+        data = getattr(self, "cleaned_data", {})
         sort = data.get("sort") or "plan"
         return MatrixFilters(
             plan=data.get("plan") or "",
-            pillar=data.get("pillar"),
-            topic=data.get("topic"),
+            pillar=NO_RECORD if "pillar" in self.errors else data.get("pillar"),
+            topic=NO_RECORD if "topic" in self.errors else data.get("topic"),
             working_group=data.get("working_group") or "",
             organisation=data.get("organisation") or "",
             country=data.get("country") or "",
@@ -62,7 +73,7 @@ class MatrixFilterForm(forms.Form):
 
 
 class ConceptNoteForm(BilingualFormMixin, forms.ModelForm):
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    version = VersionField()
 
     class Meta:
         model = ConceptNote
@@ -103,9 +114,7 @@ class ConceptNoteForm(BilingualFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from rumbo.organisations.models import Organisation
-
-        visible = Organisation.objects.visible_to(user)
+        visible = organisations_for(user)
         self.fields["lead_organisations"].queryset = visible
         self.fields["accompanying_organisations"].queryset = visible
         self.fields["budget_amount"].localize = True
@@ -113,8 +122,7 @@ class ConceptNoteForm(BilingualFormMixin, forms.ModelForm):
         # Drafts may be saved incomplete; submission lists what is missing.
         for field in self.fields.values():
             field.required = False
-        if self.instance.pk:
-            self.fields["version"].initial = self.instance.version
+        bind_version(self)
 
 
 class ReturnNoteForm(forms.Form):

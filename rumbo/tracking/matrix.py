@@ -27,12 +27,20 @@ from django.db.models import (
     Subquery,
     Sum,
 )
+from django.db.models.expressions import OrderBy
 from django.utils import timezone
 
 from rumbo.core.i18n import pick
-from rumbo.core.visibility import clearance_of
-from rumbo.organisations.models import Body, Organisation
-from rumbo.plans.models import Activity, ActivityParty, BudgetLine, Plan, PlanElement
+from rumbo.organisations.models import Organisation
+from rumbo.organisations.selectors import organisations_for, working_groups_for
+from rumbo.plans.models import Activity, ActivityParty, PlanElement
+from rumbo.plans.selectors import (
+    activities_queryset,
+    budget_lines_for,
+    elements_for,
+    parties_for,
+    plans_for,
+)
 
 OPEN = [Activity.Status.NOT_STARTED, Activity.Status.IN_PROGRESS]
 SORTS = {
@@ -92,29 +100,43 @@ def _values(obj: Any, name: str) -> dict[str, str]:
 
 
 def matrix_queryset(user: Any, filters: MatrixFilters) -> QuerySet[Activity]:
-    """Visible activities matching the filters, sorted, without rows fetched yet."""
+    """Visible activities matching the filters, sorted, without rows fetched yet.
+
+    Every filter value is looked up among the records the viewer may see: a hidden plan,
+    element, working group or organisation matches nothing, exactly like one that does not
+    exist (a filter must not tell which public activities a hidden record is attached to)."""
     today = timezone.localdate()
-    qs = Activity.objects.visible_to(user).filter(plan__visibility__lte=clearance_of(user))
+    qs = activities_queryset(user)
     if filters.plan:
-        qs = qs.filter(plan__code=filters.plan)
+        qs = qs.filter(plan__in=plans_for(user).filter(code=filters.plan))
     if filters.pillar:
+        pillar = elements_for(user).filter(pk=filters.pillar).values("pk")
         qs = qs.filter(
-            Q(element_id=filters.pillar)
-            | Q(element__parent_id=filters.pillar)
-            | Q(element__parent__parent_id=filters.pillar)
-            | Q(element__parent__parent__parent_id=filters.pillar)
+            Q(element_id__in=pillar)
+            | Q(element__parent_id__in=pillar)
+            | Q(element__parent__parent_id__in=pillar)
+            | Q(element__parent__parent__parent_id__in=pillar)
         )
     if filters.topic:
+        topic = elements_for(user).filter(pk=filters.topic).values("pk")
         qs = qs.filter(
-            Q(element_id=filters.topic)
-            | Q(element__parent_id=filters.topic)
-            | Q(linked_elements__id=filters.topic)
-        ).distinct()
+            Q(element_id__in=topic)
+            | Q(element__parent_id__in=topic)
+            | Q(
+                Exists(
+                    Activity.linked_elements.through.objects.filter(
+                        activity_id=OuterRef("pk"), planelement_id__in=topic
+                    )
+                )
+            )
+        )
     if filters.working_group:
-        qs = qs.filter(working_group__code=filters.working_group)
+        qs = qs.filter(
+            working_group__in=working_groups_for(user).filter(code=filters.working_group)
+        )
     for code in filter(None, [filters.organisation, filters.country]):
         qs = qs.filter(
-            Exists(ActivityParty.objects.filter(activity=OuterRef("pk"), organisation__code=code))
+            Exists(parties_for(user).filter(activity=OuterRef("pk"), organisation__code=code))
         )
     if filters.status:
         qs = qs.filter(status__in=filters.status)
@@ -140,7 +162,12 @@ def matrix_queryset(user: Any, filters: MatrixFilters) -> QuerySet[Activity]:
         )
     order = SORTS.get(filters.sort, SORTS["plan"])
     if filters.descending:
-        order = [o.desc() if hasattr(o, "desc") else f"-{o}" for o in order]
+        # New terms: OrderBy.desc() would turn the shared term of SORTS around in place (for
+        # every later request) and return None. Rows without a value stay last.
+        order = [
+            o.expression.desc(nulls_last=o.nulls_last) if isinstance(o, OrderBy) else f"-{o}"
+            for o in order
+        ]
     return qs.order_by(*order)
 
 
@@ -165,6 +192,8 @@ ROW_FIELDS = [
     "end_date",
     "status",
     "effective_visibility",
+    "note_visibility",
+    "note_fields",
     *[
         f"{name}_{lang}"
         for name in ("title", "indicators", "assumptions_risks", "responsible_note")
@@ -174,7 +203,7 @@ ROW_FIELDS = [
 
 
 def _with_row_data(user: Any, qs: QuerySet[Activity]) -> QuerySet[Activity]:
-    budget = BudgetLine.objects.filter(activity=OuterRef("pk")).order_by().values("activity")
+    budget = budget_lines_for(user).filter(activity=OuterRef("pk")).order_by().values("activity")
     return (
         # Plans and groups are attached by rows() from one lookup each: a few dozen shared by
         # thousands of rows.
@@ -200,7 +229,7 @@ def _linked(
     )
     wanted = {el for _act, el in links} - known.keys()
     if wanted:
-        known.update(PlanElement.objects.visible_to(user).select_related("plan").in_bulk(wanted))
+        known.update(elements_for(user).in_bulk(wanted))
     found: dict[int, list[PlanElement]] = defaultdict(list)
     for act, el in links:
         if el in known:
@@ -212,9 +241,11 @@ def _parties(user: Any, activity_ids: list[int]) -> dict[int, list[tuple[int, st
     """(organisation id, role) of the visible parties of some activities, leads first (the
     model's order): one query for a chunk of rows, and no model instance per party."""
     found: dict[int, list[tuple[int, str]]] = defaultdict(list)
-    for activity_id, organisation_id, role in ActivityParty.objects.filter(
-        activity_id__in=activity_ids, organisation__visibility__lte=clearance_of(user)
-    ).values_list("activity_id", "organisation_id", "role"):
+    for activity_id, organisation_id, role in (
+        parties_for(user)
+        .filter(activity_id__in=activity_ids)
+        .values_list("activity_id", "organisation_id", "role")
+    ):
         found[activity_id].append((organisation_id, role))
     return found
 
@@ -254,9 +285,9 @@ def rows(
     plan_ids = set(qs.order_by().values_list("plan_id", flat=True).distinct())
     index = ElementIndex(user, plan_ids)
     # The organisations, loaded once: each row names two or three of a few dozen.
-    organisations = Organisation.objects.filter(visibility__lte=clearance_of(user)).in_bulk()
-    plans = Plan.objects.in_bulk(plan_ids)
-    groups = Body.objects.visible_to(user).in_bulk()
+    organisations = organisations_for(user).in_bulk()
+    plans = plans_for(user).in_bulk(plan_ids)
+    groups = working_groups_for(user).in_bulk()
     lead, accompanying = ActivityParty.Role.LEAD, ActivityParty.Role.ACCOMPANYING
     source = _with_row_data(user, qs)[start:stop].iterator(chunk_size=chunk_size)
     linked_elements: dict[int, PlanElement] = {}
@@ -267,7 +298,7 @@ def rows(
         # An organisation added while a long export runs is looked up, not missed.
         missing = {org for own in parties.values() for org, _role in own} - organisations.keys()
         if missing:
-            organisations |= Organisation.objects.in_bulk(missing)
+            organisations |= organisations_for(user).in_bulk(missing)
         for act in chunk:
             # Filled into the relation cache (what select_related would do), so that reading
             # act.plan or act.working_group runs no query; a group the viewer may not see is
@@ -292,11 +323,8 @@ def rows(
 
 def filter_choices(user: Any, filters: MatrixFilters) -> dict[str, Any]:
     """What the filter form offers: only what the viewer may see."""
-    from rumbo.organisations.models import Body
-    from rumbo.plans.selectors import plans_for
-
     plans = list(plans_for(user).order_by("-period_start", "code"))
-    elements = PlanElement.objects.visible_to(user).select_related("plan")
+    elements = elements_for(user)
     if filters.plan:
         elements = elements.filter(plan__code=filters.plan)
     return {
@@ -305,14 +333,10 @@ def filter_choices(user: Any, filters: MatrixFilters) -> dict[str, Any]:
         "topics": list(elements.filter(depth=1).order_by("plan__code", "parent__order", "order"))
         if filters.plan
         else [],
-        "working_groups": list(
-            Body.objects.visible_to(user).filter(kind__in=["working_group", "ad_hoc_group"])
-        ),
-        "organisations": list(Organisation.objects.visible_to(user).order_by("code")),
+        "working_groups": list(working_groups_for(user)),
+        "organisations": list(organisations_for(user).order_by("code")),
         "countries": list(
-            Organisation.objects.visible_to(user)
-            .filter(kind=Organisation.Kind.MEMBER_STATE)
-            .order_by("code")
+            organisations_for(user).filter(kind=Organisation.Kind.MEMBER_STATE).order_by("code")
         ),
         "statuses": Activity.Status.choices,
         "years": list(
@@ -322,3 +346,11 @@ def filter_choices(user: Any, filters: MatrixFilters) -> dict[str, Any]:
             )
         ),
     }
+
+
+def row_for(user: Any, pk: Any) -> MatrixRow | None:
+    """One row of the matrix, or None when there is no such activity for this viewer."""
+    if not str(pk).isdigit() or len(str(pk)) > 18:
+        return None
+    qs = matrix_queryset(user, MatrixFilters()).filter(pk=int(pk))
+    return next(rows(user, qs), None)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
 from decimal import Decimal
-from typing import Any
 
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
@@ -11,16 +11,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from rumbo.core.models import TimeStampedModel, VersionedModel
-from rumbo.core.visibility import Visibility, clearance_of
+from rumbo.core.visibility import Visibility
 from rumbo.plans.models import Activity
+from rumbo.plans.models.activity import ActivityPartQuerySet
 
-
-class ActivityChildQuerySet(models.QuerySet):
-    """Records about an activity: as visible as the activity, and their own level."""
-
-    def visible_to(self, user: Any) -> ActivityChildQuerySet:
-        level = clearance_of(user)
-        return self.filter(visibility__lte=level, activity__effective_visibility__lte=level)
+# Records about an activity: as visible as the activity, and their own level.
+ActivityChildQuerySet = ActivityPartQuerySet
 
 
 class ConceptNote(VersionedModel):
@@ -99,6 +95,10 @@ class ConceptNote(VersionedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Who wrote it: while it is a draft (or returned), only they and the secretariat read it.
+    authors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("authors"), blank=True, related_name="+"
+    )
 
     objects = ActivityChildQuerySet.as_manager()
 
@@ -161,9 +161,19 @@ class ProgressUpdate(TimeStampedModel):
         return f"{self.activity.code} {self.date}"
 
 
+def evidence_path(instance: Evidence, filename: str) -> str:
+    """Where an evidence file is stored: a random name, never the uploaded one (which stays in
+    `Evidence.name` for the download), so that nothing about a file can be guessed from its
+    record, its activity or its author."""
+    return f"evidence/{secrets.token_hex(16)}"
+
+
 class Evidence(models.Model):
+    """A file attached to a progress update. It is served only by the `evidence_download` view,
+    as visible as its update (never from the media folder)."""
+
     update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="evidence")
-    file = models.FileField(_("file"), upload_to="evidence/%Y/%m/")
+    file = models.FileField(_("file"), upload_to=evidence_path)
     name = models.CharField(_("name"), max_length=255)
     size = models.PositiveIntegerField(_("size"), default=0)
 

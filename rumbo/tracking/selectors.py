@@ -1,11 +1,71 @@
+"""Reading follow-up records (concept notes, progress updates, status histories, import
+sessions), always through the visibility rule. Views, API and exports call these."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from rumbo.plans.models import Activity, StatusChange
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
 
-from .models import ConceptNote, ProgressUpdate
+from rumbo.organisations.selectors import organisations_for
+from rumbo.plans.models import Activity, StatusChange
+from rumbo.plans.selectors import status_changes_for
+
+from .models import ConceptNote, ImportSession, ProgressUpdate
+
+DRAFTING = (ConceptNote.Status.DRAFT, ConceptNote.Status.RETURNED)
+
+
+def concept_notes_for(user: Any) -> QuerySet[ConceptNote]:
+    """Notes the viewer may read: at or below their level, on an activity they may see;
+    a draft (or a note returned for changes) only by its authors and the secretariat."""
+    qs = ConceptNote.objects.visible_to(user).prefetch_related(
+        Prefetch("lead_organisations", queryset=organisations_for(user)),
+        Prefetch("accompanying_organisations", queryset=organisations_for(user)),
+    )
+    if getattr(user, "is_secretariat", False):
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.exclude(status__in=DRAFTING)
+    return qs.filter(~Q(status__in=DRAFTING) | Q(authors=user)).distinct()
+
+
+def note_for_activity(user: Any, activity: Activity) -> ConceptNote | None:
+    return concept_notes_for(user).filter(activity=activity).first()
+
+
+def note_exists_hidden(user: Any, activity: Activity) -> bool:
+    """Whether the activity has a note this viewer may not read (then they may not write
+    one either: an activity has one note)."""
+    return (
+        ConceptNote.objects.filter(activity=activity)
+        .exclude(pk__in=concept_notes_for(user).values("pk"))
+        .exists()
+    )
+
+
+def progress_updates_for(user: Any) -> QuerySet[ProgressUpdate]:
+    return (
+        ProgressUpdate.objects.visible_to(user)
+        .select_related("author")
+        .prefetch_related("evidence")
+    )
+
+
+def import_sessions_for(user: Any) -> QuerySet[ImportSession]:
+    """A person's own uploaded workbooks (nobody else's)."""
+    if not getattr(user, "is_authenticated", False):
+        return ImportSession.objects.none()
+    return ImportSession.objects.filter(user=user)
+
+
+def get_import_session_for(user: Any, token: str) -> ImportSession:
+    session = import_sessions_for(user).filter(token=token).first()
+    if session is None:
+        raise Http404
+    return session
 
 
 @dataclass
@@ -18,14 +78,7 @@ class FollowUp:
 def follow_up_for(user: Any, activity: Activity) -> FollowUp:
     """The follow-up shown on an activity's page, as the viewer may see it."""
     return FollowUp(
-        note=ConceptNote.objects.visible_to(user).filter(activity=activity).first(),
-        updates=list(
-            ProgressUpdate.objects.visible_to(user)
-            .filter(activity=activity)
-            .select_related("author")
-            .prefetch_related("evidence")
-        ),
-        status_changes=list(
-            StatusChange.objects.filter(activity=activity).select_related("actor").order_by("-at")
-        ),
+        note=note_for_activity(user, activity),
+        updates=list(progress_updates_for(user).filter(activity=activity)),
+        status_changes=list(status_changes_for(user).filter(activity=activity).order_by("-at")),
     )

@@ -20,6 +20,7 @@ from rumbo.plans.models import Activity, ActivityParty
 
 from .access import can_decide_notes
 from .models import ConceptNote, Evidence, ProgressUpdate
+from .selectors import concept_notes_for
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 
@@ -75,13 +76,24 @@ def concept_note_save(
     changed only by sending it back first (returned notes are editable again)."""
     note = ConceptNote.objects.filter(activity=activity).first()
     if note is None:
-        return audited_create(actor=actor, instance=ConceptNote(activity=activity), data=data)
+        draft = dict(data)
+        if draft.get("visibility") is None:
+            # A new note is as visible as its activity unless its author says otherwise.
+            draft["visibility"] = activity.effective_visibility
+        note = audited_create(actor=actor, instance=ConceptNote(activity=activity), data=draft)
+        note.authors.add(actor)
+        return note
+    if not concept_notes_for(actor).filter(pk=note.pk).exists():
+        # Writing needs reading: a note this person may not see is not theirs to change.
+        raise PermissionDenied
     if note.status in {ConceptNote.Status.SUBMITTED, ConceptNote.Status.APPROVED}:
         raise ValidationError(
             _("This concept note is %(status)s: it can no longer be edited.")
             % {"status": note.get_status_display().lower()}
         )
-    return audited_update(actor=actor, instance=note, data=data, expected_version=expected_version)
+    note = audited_update(actor=actor, instance=note, data=data, expected_version=expected_version)
+    note.authors.add(actor)
+    return note
 
 
 def _transition(
@@ -185,6 +197,8 @@ def apply_note_to_activity(*, actor: Any, note: ConceptNote) -> Activity:
             "funder": None,
             "committed": first["committed"],
             "spent": first["spent"],
+            # The note's budget keeps the note's level.
+            "visibility": max(note.visibility, first.get("visibility", 0)),
         }
         budget_lines = [line, *existing[1:]]
     return plan_services.activity_update(
@@ -194,10 +208,32 @@ def apply_note_to_activity(*, actor: Any, note: ConceptNote) -> Activity:
         expected_version=None,
         parties=parties or None,
         budget_lines=budget_lines,
+        note_level=note.visibility,
     )
 
 
-@transaction.atomic
+def evidence_store(files: Sequence[UploadedFile]) -> list[Evidence]:
+    """Write each file under a new random name (see `models.evidence_path`); the rows are
+    not saved yet. If one write fails, those already written are deleted."""
+    stored: list[Evidence] = []
+    try:
+        for upload in files:
+            evidence = Evidence(name=(upload.name or "")[:255], size=upload.size or 0)
+            evidence.file.save(upload.name or "evidence", upload, save=False)
+            stored.append(evidence)
+    except BaseException:
+        evidence_discard(stored)
+        raise
+    return stored
+
+
+def evidence_discard(evidence: Sequence[Evidence]) -> None:
+    """Delete the files of evidence that will not be recorded."""
+    for item in evidence:
+        if item.file.name:
+            item.file.storage.delete(item.file.name)
+
+
 def progress_update_create(
     *,
     actor: Any,
@@ -207,25 +243,57 @@ def progress_update_create(
     status_reason: str = "",
 ) -> ProgressUpdate:
     """Record progress (with evidence files); a new status goes through the same rules as
-    any other status change of the activity."""
+    any other status change of the activity. All or nothing, files included."""
     for upload in files:
         if upload.size and upload.size > MAX_EVIDENCE_BYTES:
             raise ValidationError(
                 {"files": _("%(name)s is larger than 20 MB.") % {"name": upload.name}}
             )
+    # The files are written before the transaction and deleted if it fails, rather than
+    # written in on_commit, because a row must never point at a missing file: written after
+    # the commit, a file that fails to be written (disk full, a crash or a restart between the
+    # commit and the write) would leave a recorded update, which the person was told was
+    # saved, without its evidence. Written first, under random names nobody knows, a failed
+    # write refuses the update before anything is recorded, and a refused update (a status
+    # rule, a conflict) deletes its files on the way out. What can still be left is a file
+    # that no row points at, when the process dies before the commit or when a caller's own
+    # transaction rolls back after this one: it is never served (files are served only through
+    # their rows) and the scheduled cleaning (`tracking.uploads`) deletes it within the hour.
+    evidence = evidence_store(files)
+    try:
+        return _progress_update_record(
+            actor=actor,
+            activity=activity,
+            data=data,
+            evidence=evidence,
+            status_reason=status_reason,
+        )
+    except BaseException:
+        evidence_discard(evidence)
+        raise
+
+
+@transaction.atomic
+def _progress_update_record(
+    *,
+    actor: Any,
+    activity: Activity,
+    data: Mapping[str, Any],
+    evidence: Sequence[Evidence],
+    status_reason: str,
+) -> ProgressUpdate:
     update = audited_create(
         actor=actor, instance=ProgressUpdate(activity=activity, author=actor), data=data
     )
-    for upload in files:
-        Evidence.objects.create(
-            update=update, file=upload, name=upload.name[:255], size=upload.size or 0
-        )
-    if files:
+    for item in evidence:
+        item.update = update
+        item.save()
+    if evidence:
         audit.record(
             actor=actor,
             action=AuditEvent.Action.UPDATE,
             instance=update,
-            changes={"evidence": {"old": [], "new": [f.name for f in files]}},
+            changes={"evidence": {"old": [], "new": [item.name for item in evidence]}},
         )
     new_status = data.get("new_status")
     if new_status and new_status != activity.status:
@@ -235,5 +303,6 @@ def progress_update_create(
             data={"status": new_status},
             expected_version=None,
             status_reason=status_reason,
+            reason_visibility=update.visibility,
         )
     return update

@@ -17,7 +17,7 @@ from rumbo.plans.selectors import get_activity_for
 from . import matrix, services
 from .access import can_decide_notes, can_report_on
 from .forms import ConceptNoteForm, MatrixFilterForm, ProgressUpdateForm, ReturnNoteForm
-from .models import ConceptNote
+from .selectors import note_exists_hidden, note_for_activity
 
 PAGE_SIZES = (50, 100, 500)
 
@@ -57,7 +57,7 @@ def matrix_page(request: HttpRequest) -> HttpResponse:
 
 def concept_note(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_activity_for(request.user, pk)
-    note = ConceptNote.objects.visible_to(request.user).filter(activity=activity).first()
+    note = note_for_activity(request.user, activity)
     return render(
         request,
         "tracking/concept_note.html",
@@ -78,7 +78,10 @@ def concept_note_edit(request: HttpRequest, pk: int) -> HttpResponse:
     activity = get_activity_for(request.user, pk)
     if not can_report_on(request.user, activity):
         raise PermissionDenied
-    note = ConceptNote.objects.filter(activity=activity).first()
+    note = note_for_activity(request.user, activity)
+    if note is None and note_exists_hidden(request.user, activity):
+        # A note this person may not read is not theirs to overwrite either.
+        raise Http404
     initial = None if note else services.note_from_activity(activity)
     form = ConceptNoteForm(request.POST or None, instance=note, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
@@ -106,7 +109,7 @@ def concept_note_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def concept_note_decide(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     activity = get_activity_for(request.user, pk)
-    note = ConceptNote.objects.visible_to(request.user).filter(activity=activity).first()
+    note = note_for_activity(request.user, activity)
     if note is None or action not in {"submit", "return", "approve"}:
         raise Http404
     if action == "submit" and not can_report_on(request.user, activity):

@@ -23,7 +23,8 @@ from rumbo.plans.selectors import plans_for
 from . import matrix
 from .forms import MatrixFilterForm
 from .models import ImportSession
-from .xlsx.importer import Preview, apply_import, preview_import
+from .xlsx.importer import ImportAlreadyApplied, Preview, apply_import, preview_import
+from .xlsx.limits import LimitExceeded, WorkbookError, check_workbook
 from .xlsx.marking import mark_problems
 from .xlsx.writer import write_matrix
 
@@ -67,6 +68,14 @@ class ImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD:
             raise ValidationError(_("The file is larger than 50 MB."))
+        # What reading it would cost is checked here, before anything is kept or parsed; a
+        # file that is no workbook at all is reported on the preview, like its other problems.
+        try:
+            check_workbook(upload.file)
+        except LimitExceeded as exc:
+            raise ValidationError(str(exc)) from exc
+        except WorkbookError:
+            pass
         return upload
 
 
@@ -100,18 +109,21 @@ def matrix_import_apply(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     preview = Preview.from_json(session.preview)
     error = ""
-    if request.method == "POST" and session.applied_at is None and preview.ok:
+    if request.method == "POST" and session.applied_at is not None:
+        return _already_applied(request, session)
+    if request.method == "POST" and preview.ok:
         reason = request.POST.get("reason", "").strip()
         if preview.needs_reason and not reason:
             error = _("Say why activities without an approved concept note go ahead.")
         else:
             try:
-                done = apply_import(request.user, preview, reason=reason)
+                done = apply_import(request.user, preview, reason=reason, session=session)
+            except ImportAlreadyApplied:
+                # Applied by another request since this one read the session.
+                return _already_applied(request, session)
             except ValidationError as exc:
                 error = " ".join(exc.messages)
             else:
-                session.applied_at = timezone.now()
-                session.save(update_fields=["applied_at"])
                 messages.success(
                     request,
                     _("Import applied: %(added)s added, %(changed)s changed.") % done,
@@ -124,6 +136,13 @@ def matrix_import_apply(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+def _already_applied(request: HttpRequest, session: ImportSession) -> HttpResponse:
+    messages.info(
+        request, _("This import had already been applied: nothing was changed this time.")
+    )
+    return redirect("matrix_import_apply", token=session.token)
+
+
 @login_required
 def matrix_import_marked(request: HttpRequest, token: str) -> HttpResponse:
     """The uploaded workbook back, with each problem as a comment on its cell, in red."""
@@ -132,7 +151,19 @@ def matrix_import_marked(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     preview = Preview.from_json(session.preview)
     out = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - handed to the response
-    if not mark_problems(Path(session.upload.path), out.name, preview):
+    try:
+        marked = mark_problems(Path(session.upload.path), out.name, preview)
+    except LimitExceeded as exc:
+        out.close()
+        messages.error(
+            request,
+            _("This workbook is too large to be given back marked: %(reason)s") % {"reason": exc}
+            + " "
+            + _("Its problems are listed on this page."),
+        )
+        return redirect("matrix_import_apply", token=session.token)
+    if not marked:
+        out.close()
         raise Http404
     out.seek(0)
     stem = Path(session.filename).stem

@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from rumbo.organisations.models import Body
+from rumbo.organisations.selectors import working_groups_for
 from rumbo.plans.selectors import get_plan_for, plans_for
 
 from .roadmap import plan_roadmap as build_roadmap
@@ -47,10 +47,7 @@ class SemesterForm(forms.Form):
             for p in plans_for(user).order_by("-period_start", "code")
         ]
         self.fields["group"].choices = [("", _("All working groups"))] + [
-            (b.code, str(b))
-            for b in Body.objects.visible_to(user)
-            .filter(kind__in=[Body.Kind.WORKING_GROUP, Body.Kind.AD_HOC_GROUP])
-            .order_by("code")
+            (b.code, str(b)) for b in working_groups_for(user).order_by("code")
         ]
 
 

@@ -106,6 +106,7 @@ def test_concept_note_workflow_over_the_api(schema, cast, orgs, activity):
             "start_date": "2024-06-01",
             "place_es": "Virtual",
             "funding_source_es": "SE",
+            "version": note["version"],
         },
         format="json",
     )

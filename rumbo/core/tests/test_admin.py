@@ -39,6 +39,8 @@ def test_admin_changes_are_audited_with_before_and_after(admin_client_se):
     data = {k: v for k, v in data.items() if not isinstance(v, list | dict)} | {
         "levels": data["levels"]
     }
+    assert f'name="version" value="{plan.version}"' in page.content.decode()
+    data["version"] = plan.version
     # Submitting the change form keeps the statements as they are only if they are sent back;
     # send them all unchanged.
     statements = list(plan.statements.order_by("order", "id"))

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 
 from rumbo.core.models import AuditEvent
 from rumbo.core.services import ConflictError, audited_update
@@ -69,3 +69,25 @@ def test_audit_rows_cannot_be_changed_in_the_database(cast):
     with pytest.raises(DatabaseError), transaction.atomic():
         events.delete()
     assert events.get().reason == ""
+
+
+def test_the_log_refuses_truncate_and_replace(cast):
+    """Bulk ways round the row triggers: TRUNCATE (PostgreSQL) and REPLACE INTO (SQLite)."""
+    plan = PlanFactory()
+    audited_update(actor=cast.secretariat, instance=plan, data={"title_es": "X"})
+    event = AuditEvent.objects.for_object(plan).get()
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with pytest.raises(DatabaseError), transaction.atomic():
+                cursor.execute("TRUNCATE core_auditevent CASCADE")
+        else:
+            with pytest.raises(DatabaseError), transaction.atomic():
+                cursor.execute(
+                    "REPLACE INTO core_auditevent (id, at, actor_label, action, content_type_id,"
+                    " object_id, object_label, changes, reason, visibility)"
+                    " SELECT id, at, 'nobody', action, content_type_id, object_id, object_label,"
+                    " '{}', 'rewritten', visibility FROM core_auditevent WHERE id = %s",
+                    [event.pk],
+                )
+    event = AuditEvent.objects.get(pk=event.pk)
+    assert event.actor_label == "se" and event.reason == ""

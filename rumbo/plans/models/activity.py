@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from rumbo.core.visibility import EffectiveVisibleQuerySet, Visibility, VisibleQuerySet
+
 from .base import PlanContent
 from .plan import Plan, PlanElement
+
+# What an approved concept note copies into its activity (concept_note_approve). When the
+# note is more restricted than the activity, these keep the note's level: viewers below it
+# read the activity without them.
+NOTE_FIELDS = ("indicators", "assumptions_risks", "start_date", "end_date")
 
 
 class Activity(PlanContent):
@@ -75,6 +84,18 @@ class Activity(PlanContent):
         blank=True,
         related_name="linked_activities",
     )
+    # The level of the content copied from a restricted concept note, and which fields hold
+    # it (a subset of NOTE_FIELDS); see redact_for.
+    note_visibility = models.PositiveSmallIntegerField(
+        _("level of the concept note's content"),
+        choices=Visibility.choices,
+        default=Visibility.PUBLIC,
+        editable=False,
+    )
+    # {field: what it said before the note's content replaced it}
+    note_fields = models.JSONField(default=dict, blank=True, editable=False)
+
+    objects = EffectiveVisibleQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan_id", "id"]
@@ -86,6 +107,47 @@ class Activity(PlanContent):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"[:300]
+
+    def redact_for(self, clearance: int) -> None:
+        """Show a viewer below the level of a restricted concept note's content what the
+        activity said before that content came in (in this instance only; never saved:
+        services re-read records before writing)."""
+        deferred = self.get_deferred_fields()
+        if {"note_visibility", "note_fields"} & deferred:
+            loaded = [n for n in NOTE_FIELDS if not any(a.startswith(n) for a in deferred)]
+            if loaded:
+                raise RuntimeError("Activity read without its note level: load note_visibility.")
+            return
+        if self.note_visibility <= clearance or not isinstance(self.note_fields, dict):
+            return
+        self.redacted = True
+        for name, original in self.note_fields.items():
+            if name in {"start_date", "end_date"}:
+                setattr(self, name, dt.date.fromisoformat(original) if original else None)
+            else:
+                for lang in ("es", "en"):
+                    setattr(self, f"{name}_{lang}", (original or {}).get(lang))
+
+    def audit_extra(self) -> dict[str, list[list[Any]]]:
+        """Responsible parties and budget lines belong to the activity's audited content
+        (edited with it on the pages, in the admin and by imports)."""
+        parties = [
+            [p.organisation.code, p.role]
+            for p in ActivityParty.objects.filter(activity=self).select_related("organisation")
+        ]
+        budget = [
+            [
+                str(b.amount),
+                b.currency,
+                b.source,
+                b.funder_id,
+                str(b.committed),
+                str(b.spent),
+                b.visibility,
+            ]
+            for b in BudgetLine.objects.filter(activity=self).order_by("id")
+        ]
+        return {"responsible_parties": parties, "budget_lines": budget}
 
     def leads(self) -> list[ActivityParty]:
         """Lead organisations, from the prefetched parties when they are there."""
@@ -136,6 +198,21 @@ class ActivityParty(models.Model):
 MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal(0))]}
 
 
+class ActivityPartQuerySet(VisibleQuerySet):
+    """Records that are part of an activity: as visible as the activity, and their own level."""
+
+    def for_clearance(self, clearance: int) -> ActivityPartQuerySet:
+        qs = super().for_clearance(clearance).filter(activity__effective_visibility__lte=clearance)
+        return qs  # type: ignore[return-value]
+
+
+class StatusChangeQuerySet(VisibleQuerySet):
+    """A status change is as visible as its activity (the status is on the activity); only
+    its reason carries a level of its own, and is blanked below it."""
+
+    visibility_field = "activity__effective_visibility"
+
+
 class BudgetLine(models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="budget_lines")
     amount = models.DecimalField(_("amount"), **MONEY)
@@ -156,6 +233,12 @@ class BudgetLine(models.Model):
     )
     committed = models.DecimalField(_("committed"), default=Decimal(0), **MONEY)
     spent = models.DecimalField(_("spent"), default=Decimal(0), **MONEY)
+    # A line copied from a restricted concept note keeps the note's level.
+    visibility = models.PositiveSmallIntegerField(
+        _("visible to"), choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+
+    objects = ActivityPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["activity", "id"]
@@ -186,6 +269,13 @@ class StatusChange(models.Model):
         related_name="+",
     )
     reason = models.TextField(_("reason"), blank=True)
+    # The level of the reason's source (a members-only progress update, say): the change
+    # itself is as visible as the activity's status; its reason is not shown below this.
+    visibility = models.PositiveSmallIntegerField(
+        _("reason visible to"), choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+
+    objects = StatusChangeQuerySet.as_manager()
 
     class Meta:
         ordering = ["activity", "at", "id"]
@@ -194,3 +284,7 @@ class StatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.activity_id}: {self.old_status} → {self.new_status}"
+
+    def redact_for(self, clearance: int) -> None:
+        if "visibility" not in self.get_deferred_fields() and self.visibility > clearance:
+            self.reason = ""

@@ -214,4 +214,6 @@ def test_the_summary_takes_a_fixed_number_of_queries(cast, bodies):
     client.get(url("semiannual_summary"), {"year": 2030, "half": 1})
     with CaptureQueriesContext(connection) as page:
         assert client.get(url("semiannual_summary"), {"year": 2030, "half": 1}).status_code == 200
-    assert len(page) <= 8
+    # Fixed, whatever the number of activities: the readers load each kind of linked record
+    # (plan owners and parents, groups' countries and members) with one query each.
+    assert len(page) <= 12

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rumbo.core.i18n import LANGS
@@ -17,6 +18,7 @@ from rumbo.plans import services as plan_services
 from rumbo.plans.access import can_edit_plan
 from rumbo.plans.models import Activity, Plan, PlanElement
 from rumbo.plans.selectors import plans_for
+from rumbo.tracking.models import ImportSession
 
 from . import values as v
 from .columns import COLUMNS, PLAN_TABLE_COLUMNS, normalise
@@ -251,6 +253,15 @@ class Importer:
                 )
                 continue
             seen[pk] = r
+            if version is None:
+                # Without the version that was exported, a change made in Rumbo meanwhile
+                # could not be told from this one: never overwrite it blindly.
+                self.problem(
+                    r,
+                    "version",
+                    _("The row version is empty: export the matrix again and copy your changes."),
+                )
+                continue
             act = current.get(pk)
             if act is None:
                 self.problem(
@@ -470,12 +481,27 @@ def _decode(data: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+class ImportAlreadyApplied(Exception):
+    """The import session was applied already (by an earlier or a concurrent request)."""
+
+
 @transaction.atomic
-def apply_import(user: Any, preview: Preview, *, reason: str = "") -> dict[str, int]:
+def apply_import(
+    user: Any, preview: Preview, *, reason: str = "", session: ImportSession | None = None
+) -> dict[str, int]:
     """Apply every added and changed row, or none: a row changed in Rumbo since the preview
-    raises ConflictError and rolls everything back. Conflicting rows are never applied."""
+    raises ConflictError and rolls everything back. Conflicting rows are never applied.
+
+    With the `session` the preview belongs to, the import is applied once: its row is locked
+    and checked inside this transaction, so that of two requests at the same moment the
+    second waits for the first, then raises ImportAlreadyApplied. (On SQLite, where there is
+    no row lock, the transaction holds the database's write lock from its start.)"""
     if not preview.ok:
         raise ValueError("a preview with problems cannot be applied")
+    if session is not None:
+        session = ImportSession.objects.select_for_update().get(pk=session.pk)
+        if session.applied_at is not None:
+            raise ImportAlreadyApplied
     plans = {p.code: p for p in plans_for(user)}
     done = {"added": 0, "changed": 0}
     for row in preview.rows:
@@ -496,4 +522,7 @@ def apply_import(user: Any, preview: Preview, *, reason: str = "") -> dict[str, 
                 status_reason=reason,
             )
         done[row.kind] += 1
+    if session is not None:
+        session.applied_at = timezone.now()
+        session.save(update_fields=["applied_at"])
     return done

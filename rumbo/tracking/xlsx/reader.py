@@ -13,18 +13,22 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
-from openpyxl.utils import get_column_letter, range_boundaries
+from openpyxl.utils import get_column_letter
 
 from .columns import META_SHEET, PLAN_TABLE_COLUMNS, header_index, normalise
+from .limits import (
+    IMPORT_LIMITS,
+    Limits,
+    PartScan,
+    WorkbookError,
+    WorkbookScan,
+    check_workbook,
+)
 
-MAX_ROWS = 200_000
+MAX_ROWS = IMPORT_LIMITS.rows
 # A sheet "used" down to row 1,048,576 by formatting alone is read until this many
 # empty rows in a row, not to its end.
 EMPTY_RUN_LIMIT = 1_000
-
-
-class WorkbookError(Exception):
-    """The file as a whole cannot be read (not a workbook, no matrix sheet, missing columns)."""
 
 
 @dataclass
@@ -37,72 +41,106 @@ class Sheet:
     language: str
 
 
-def _sheet_xml_path(zf: zipfile.ZipFile, sheet_name: str) -> str | None:
-    """Where a sheet's XML lives in the package, from the workbook and its relationships."""
+def _sheet_xml_paths(zf: zipfile.ZipFile) -> dict[str, str]:
+    """Where each sheet's XML lives in the package, from the workbook and its relationships
+    (both small: the limits check bounds them)."""
     workbook = zf.read("xl/workbook.xml").decode("utf-8", "replace")
     rels = zf.read("xl/_rels/workbook.xml.rels").decode("utf-8", "replace")
     targets = dict(re.findall(r'<Relationship[^>]*Id="([^"]+)"[^>]*Target="([^"]+)"', rels))
     targets.update(
         {i: t for t, i in re.findall(r'<Relationship[^>]*Target="([^"]+)"[^>]*Id="([^"]+)"', rels)}
     )
+    paths = {}
     for attrs in re.findall(r"<sheet\b([^>]*)/?>", workbook):
         name = re.search(r'name="([^"]*)"', attrs)
         rid = re.search(r'r:id="([^"]+)"', attrs)
-        if name and rid and html.unescape(name.group(1)) == sheet_name:
+        if name and rid:
             target = targets.get(rid.group(1), "")
-            return target.lstrip("/") if target.startswith("/") else f"xl/{target}"
-    return None
+            path = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+            paths.setdefault(html.unescape(name.group(1)), path)
+    return paths
 
 
-def _merges(path: Path, sheet_name: str) -> list[tuple[int, int, int, int]]:
-    """Merged ranges of a sheet, read from its XML (read-only openpyxl does not give them)."""
+@dataclass
+class Book:
+    """A workbook opened for reading (openpyxl, read-only: it streams each sheet), with what
+    the limits check found in each of its parts."""
+
+    workbook: Any
+    scan: WorkbookScan
+    parts: dict[str, str]  # sheet name -> its part in the package
+
+    @property
+    def sheetnames(self) -> list[str]:
+        return list(self.workbook.sheetnames)
+
+    def __getitem__(self, name: str) -> Any:
+        return self.workbook[name]
+
+    def part(self, name: str) -> PartScan:
+        """What the check counted in a sheet (an empty count if it is not in the scan)."""
+        found = self.scan.part(self.parts.get(name, ""))
+        return found if found is not None else PartScan(name)
+
+    def close(self) -> None:
+        self.workbook.close()
+
+
+def _sheet_parts(path: Path) -> dict[str, str]:
     try:
         with zipfile.ZipFile(path) as zf:
-            member = _sheet_xml_path(zf, sheet_name)
-            if member is None:
-                return []
-            data = zf.read(member)
+            return _sheet_xml_paths(zf)
     except (zipfile.BadZipFile, KeyError, OSError):
-        return []
-    end = data.rfind(b"</sheetData>")
-    tail = data[end:] if end >= 0 else data
-    return [
-        range_boundaries(ref.decode())  # (min_col, min_row, max_col, max_row)
-        for ref in re.findall(rb'<mergeCell ref="([A-Z]+\d+:[A-Z]+\d+)"', tail)
-    ]
+        return {}
 
 
-def open_workbook(path: Path) -> Any:
-    if not zipfile.is_zipfile(path):
-        raise WorkbookError(
-            _("This file is not an Excel workbook (.xlsx). Save it as .xlsx and try again.")
-        )
+def open_workbook(path: Path, limits: Limits = IMPORT_LIMITS) -> Book:
+    """Open a workbook for reading, once the limits check passed (it refuses anything that
+    would cost more to read than `limits` allow, before openpyxl parses a byte)."""
+    scan = check_workbook(path, limits)
     try:
-        return load_workbook(path, read_only=True, data_only=True)
+        workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:
         raise WorkbookError(
             _("This workbook cannot be read (%(error)s). Save it again as .xlsx and retry.")
             % {"error": exc.__class__.__name__}
         ) from exc
+    parts = _sheet_parts(path)
+    for ws in workbook.worksheets:
+        # Where openpyxl itself found the sheet, for a package laid out unusually.
+        if ws.title not in parts and getattr(ws, "_worksheet_path", None):
+            parts[ws.title] = ws._worksheet_path
+    return Book(workbook, scan, parts)
 
 
-def _meta_language(book: Any) -> str | None:
+def _first_rows(book: Book, name: str, count: int) -> Iterator[tuple[Any, ...]]:
+    """The first `count` rows of a sheet, stopping at its last row: openpyxl would otherwise
+    go on to parse whatever follows the rows."""
+    last = min(count, book.part(name).last_row)
+    if last < 1:
+        return
+    for r, row in enumerate(book[name].iter_rows(max_row=last, values_only=True), start=1):
+        yield row
+        if r >= last:
+            return
+
+
+def _meta_language(book: Book) -> str | None:
     if META_SHEET not in book.sheetnames:
         return None
-    for row in book[META_SHEET].iter_rows(max_row=10, values_only=True):
+    for row in _first_rows(book, META_SHEET, 10):
         if row and row[0] == "language" and row[1] in {"es", "en"}:
             return str(row[1])
     return None
 
 
-def find_matrix_sheet(book: Any) -> Sheet:
+def find_matrix_sheet(book: Book) -> Sheet:
     """The first sheet whose header row (within its first 10 rows) is a matrix header."""
     ours = header_index()
     plan_table = {normalise(h): key for key, names in PLAN_TABLE_COLUMNS.items() for h in names}
     visible = [n for n in book.sheetnames if n != META_SHEET]
     for name in visible:
-        ws = book[name]
-        for r, row in enumerate(ws.iter_rows(max_row=10, values_only=True), start=1):
+        for r, row in enumerate(_first_rows(book, name, 10), start=1):
             cells = [normalise(v) for v in row or ()]
             keys = {i: ours[c] for i, c in enumerate(cells) if c in ours}
             if {"id", "status", "activity"} <= set(keys.values()):
@@ -136,34 +174,62 @@ def column_letter(index: int) -> str:
     return get_column_letter(index + 1)
 
 
-def iter_rows(path: Path, book: Any, sheet: Sheet) -> Iterator[tuple[int, list[Any]]]:
+def _merge_fills(
+    merges: list[tuple[int, int, int, int]], width: int
+) -> list[tuple[int, int, int, int]]:
+    """The merged ranges that reach the columns read, clipped to them, in row order; a range
+    overlapping one already taken is dropped (Excel never writes overlapping ranges). So at
+    most `width` ranges cover any row, whatever the file claims."""
+    covered = [0] * (width + 1)  # per column: the last row of the range covering it
+    kept = []
+    for min_col, min_row, max_col, max_row in sorted(merges, key=lambda m: (m[1], m[0])):
+        if min_col > width:
+            continue
+        max_col = min(max_col, width)
+        if any(covered[c] >= min_row for c in range(min_col, max_col + 1)):
+            continue
+        for c in range(min_col, max_col + 1):
+            covered[c] = max_row
+        kept.append((min_col, min_row, max_col, max_row))
+    return kept
+
+
+def iter_rows(path: Path, book: Book, sheet: Sheet) -> Iterator[tuple[int, list[Any]]]:
     """(row number, cell values) for each non-empty data row; merged cells are filled from
-    their top-left cell, as a person reading the sheet would."""
+    their top-left cell, as a person reading the sheet would. Reads one row at a time and
+    stops at the sheet's last row."""
     ws = book[sheet.name]
-    fills: dict[tuple[int, int], tuple[int, int]] = {}
-    for min_col, min_row, max_col, max_row in _merges(path, sheet.name):
-        for rr in range(min_row, min(max_row, min_row + MAX_ROWS) + 1):
-            for cc in range(min_col, max_col + 1):
-                if (rr, cc) != (min_row, min_col):
-                    fills[(rr, cc)] = (min_row, min_col)
-    anchors: dict[tuple[int, int], Any] = {}
-    anchor_cells = set(fills.values())
+    part = book.part(sheet.name)
     width = max(sheet.columns.values()) + 1
+    pending = _merge_fills(part.merges, width)
+    pending.reverse()  # popped from the end, in row order
+    active: list[tuple[int, int, int, int]] = []
+    anchors: dict[tuple[int, int], Any] = {}
     empty_run = 0
     count = 0
+    first = sheet.header_row + 1
+    if part.last_row < first:
+        return
     for r, row in enumerate(
-        ws.iter_rows(min_row=sheet.header_row + 1, max_col=width, values_only=True),
-        start=sheet.header_row + 1,
+        ws.iter_rows(min_row=first, max_row=part.last_row, max_col=width, values_only=True),
+        start=first,
     ):
         values = list(row or ()) + [None] * (width - len(row or ()))
-        for c in range(width):
-            if (r, c + 1) in anchor_cells:
-                anchors[(r, c + 1)] = values[c]
-            elif (r, c + 1) in fills:
-                values[c] = anchors.get(fills[(r, c + 1)])
+        while pending and pending[-1][1] <= r:
+            active.append(pending.pop())
+        if active:
+            active = [m for m in active if m[3] >= r]
+            for min_col, min_row, max_col, _max_row in active:
+                if r == min_row:
+                    anchors[(min_row, min_col)] = values[min_col - 1]
+                fill = anchors.get((min_row, min_col))
+                for c in range(min_col, max_col + 1):
+                    if (r, c) != (min_row, min_col):
+                        values[c - 1] = fill
+        done = r >= part.last_row
         if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
             empty_run += 1
-            if empty_run >= EMPTY_RUN_LIMIT:
+            if empty_run >= EMPTY_RUN_LIMIT or done:
                 break
             continue
         empty_run = 0
@@ -174,3 +240,5 @@ def iter_rows(path: Path, book: Any, sheet: Sheet) -> Iterator[tuple[int, list[A
                 % {"n": f"{MAX_ROWS:,}"}
             )
         yield r, values
+        if done:
+            break

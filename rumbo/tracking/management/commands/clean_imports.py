@@ -4,9 +4,8 @@ import datetime as dt
 from typing import Any
 
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
-from rumbo.tracking.models import ImportSession
+from rumbo.tracking import uploads
 
 
 class Command(BaseCommand):
@@ -16,10 +15,5 @@ class Command(BaseCommand):
         parser.add_argument("--days", type=int, default=14)
 
     def handle(self, *args: Any, **options: Any) -> None:
-        cutoff = timezone.now() - dt.timedelta(days=options["days"])
-        old = list(ImportSession.objects.filter(created_at__lt=cutoff))
-        for session in old:
-            if session.upload:
-                session.upload.delete(save=False)
-            session.delete()
-        self.stdout.write(f"Deleted {len(old)} import previews older than {options['days']} days.")
+        deleted = uploads.clean_imports(older_than=dt.timedelta(days=options["days"]))
+        self.stdout.write(f"Deleted {deleted} import previews older than {options['days']} days.")

@@ -1,0 +1,178 @@
+"""The API fuzzed from its own schema (schemathesis): every operation, called by an anonymous
+visitor and by the secretariat with generated valid and invalid input, and by an observer
+with valid input. No answer may be a server error, and every answer (status code, content
+type, body) must be one the schema documents; input that breaks the schema must be refused;
+and no answer to a non-member may hold members-only text.
+
+Path ids are drawn at random and also from records that exist (visible to the caller or
+not), so that reads and writes reach real records, not only 404s.
+
+Bounded and deterministic: a fixed number of examples per operation, derandomised, no
+shrinking, so a run costs the same every time (about 2,500 requests). Writes made by the
+examples stay inside each test's transaction and are rolled back with it."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import time
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    negative_data_rejection,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from rumbo.tracking import services
+from rumbo.wsgi import application
+
+PASSWORD = "pw-for-tests-only"  # the factories' password: the right one, never a guess
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    negative_data_rejection,
+]
+MAX_EXAMPLES = 25
+POSITIVE, NEGATIVE = GenerationMode.POSITIVE, GenerationMode.NEGATIVE
+
+# The schema as the API serves it. Generating it reads no table, so it is loaded while the
+# tests are collected (one test per caller, operation and kind of input).
+SCHEMA = schemathesis.openapi.from_wsgi(
+    "/api/schema/?format=json",
+    application,
+    config=schemathesis.Config.from_dict(
+        {"generation": {"with-security-parameters": False, "allow-x00": False}}
+    ),
+)
+OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]
+
+
+def can_be_invalid(operation: Any) -> bool:
+    """Whether some input of the operation can break its schema: a query parameter, a body,
+    a typed path parameter. Any text is a valid plan or organisation code."""
+    typed_path = any(
+        p.definition.get("schema", {}).get("type") != "string" for p in operation.path_parameters
+    )
+    return bool(list(operation.query) or list(operation.body) or typed_path)
+
+
+CASES = [
+    pytest.param(role, operation, mode, id=f"{role}-{operation.label}-{mode}")
+    for role in ("public", "observer", "secretariat")
+    for operation in OPERATIONS
+    for mode in (POSITIVE, NEGATIVE)
+    if mode is POSITIVE or (role != "observer" and can_be_invalid(operation))
+]
+
+requests_made: Counter[str] = Counter()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report_requests(request: pytest.FixtureRequest) -> Iterator[None]:
+    started = time.monotonic()
+    yield
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    with capture.global_and_fixture_disabled():
+        print(
+            f"\nschema fuzzing: {len(OPERATIONS)} operations, "
+            f"{sum(requests_made.values())} requests "
+            f"({', '.join(f'{k} {v}' for k, v in sorted(requests_made.items()))}) "
+            f"in {time.monotonic() - started:.0f} s"
+        )
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_connection() -> Iterator[None]:
+    """Django closes the database connection when a request ends (CONN_MAX_AGE=0), which
+    would end the test's transaction; the test client keeps it open, and so must these
+    calls to the WSGI application."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def known(cast: Any, canary: Any) -> dict[str, list[Any]]:
+    """Path values of existing records, by collection: visible to everyone or to members."""
+    se = cast.secretariat
+    notes = [
+        services.concept_note_save(actor=se, activity=activity, data={"objective_es": text})
+        for activity, text in [
+            (canary.open_activity, "Intercambio"),
+            (canary.secret_activity, "CANARY nota"),  # members-only, as its activity
+        ]
+    ]
+    update = services.progress_update_create(
+        actor=se,
+        activity=canary.open_activity,
+        data={"date": dt.date(2024, 6, 1), "text_es": "Avance"},
+    )
+    activities = [canary.open_activity.pk, canary.network_activity.pk, canary.secret_activity.pk]
+    return {
+        "activities": activities,
+        "matrix": activities,
+        "elements": [canary.open_element.pk, canary.secret_element.pk],
+        "concept-notes": [note.pk for note in notes],
+        "progress-updates": [update.pk],
+        "plans": [canary.public_plan.code, canary.closed_plan.code],
+        "organisations": ["OIM", "GTM"],
+    }
+
+
+def cases(operation: Any, mode: GenerationMode, known: dict[str, list[Any]]) -> Any:
+    """Generated requests; for an operation on one record, also ones aimed at known records
+    (with invalid input, only where a body can carry it)."""
+    strategies = [operation.as_strategy(generation_mode=mode)]
+    [path_parameter] = list(operation.path_parameters) or [None]
+    if path_parameter is not None and (mode is POSITIVE or list(operation.body)):
+        collection = operation.path.split("/")[3]  # /api/v1/<collection>/{id}/...
+        strategies += [
+            operation.as_strategy(generation_mode=mode, path_parameters={path_parameter.name: v})
+            for v in known[collection]
+        ]
+    return st.one_of(strategies)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("role", "operation", "mode"), CASES)
+def test_every_operation_answers_as_documented(
+    role: str, operation: Any, mode: GenerationMode, cast: Any, known: dict[str, list[Any]]
+) -> None:
+    headers = {}
+    if role != "public":
+        user = getattr(cast, role)
+        token = base64.b64encode(f"{user.username}:{PASSWORD}".encode()).decode()
+        headers["Authorization"] = f"Basic {token}"
+
+    @given(case=cases(operation, mode, known))
+    @settings(
+        max_examples=MAX_EXAMPLES,
+        deadline=None,
+        derandomize=True,
+        database=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
+    def run(case: schemathesis.Case) -> None:
+        requests_made[role] += 1
+        response = case.call_and_validate(headers=headers, checks=CHECKS)
+        if role != "secretariat":  # members-only records are marked CANARY (conftest.py)
+            assert "CANARY" not in response.text, f"{case.method} {case.path}: {response.text}"
+
+    run()

@@ -1,0 +1,176 @@
+"""The crawler's map of Rumbo: every URL the URLconf can produce, filled with canary records.
+
+Every named route must be listed here, in ROUTES (with the kind of record each of its
+parameters names) or in SKIPPED (with the reason). A route added without either fails the
+crawler's first test, so a new record kind joins the crawl the day it gets a page."""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import translation
+
+# route name -> {URL parameter: kind of record it names}
+ROUTES: dict[str, dict[str, str]] = {
+    # pages
+    "home": {},
+    "plan_list": {},
+    "plan_create": {},
+    "plan_detail": {"code": "plan"},
+    "plan_edit": {"code": "plan"},
+    "plan_roadmap": {"code": "plan"},
+    "element_create": {"code": "plan"},
+    "activity_create": {"code": "plan"},
+    "element_edit": {"pk": "element"},
+    "activity_detail": {"pk": "activity"},
+    "activity_edit": {"pk": "activity"},
+    "concept_note": {"pk": "activity"},
+    "concept_note_edit": {"pk": "activity"},
+    "progress_create": {"pk": "activity"},
+    "organisation_list": {},
+    "body_list": {},
+    "matrix": {},
+    "matrix_export": {},
+    "matrix_import": {},
+    "matrix_import_apply": {"token": "import"},
+    "matrix_import_marked": {"token": "import"},
+    "semiannual_summary": {},
+    "record_history": {"kind": "history", "pk": "history"},
+    "evidence_download": {"pk": "evidence"},
+    "login": {},
+    # API
+    "api-root": {},
+    "plan-list": {},
+    "plan-detail": {"code": "plan"},
+    "element-list": {},
+    "element-detail": {"pk": "element"},
+    "activity-list": {},
+    "activity-detail": {"pk": "activity"},
+    "organisation-list": {},
+    "organisation-detail": {"code": "organisation"},
+    "matrix-row-list": {},
+    "matrix-row-detail": {"pk": "activity"},
+    "concept-note-list": {},
+    "concept-note-detail": {"pk": "note"},
+    "progress-update-list": {},
+    "progress-update-detail": {"pk": "update"},
+}
+
+SKIPPED = {
+    "api-schema": "describes the API's shape; it holds no record",
+    "logout": "logs the crawling session out (POST only)",
+    "concept_note_decide": "POST only: a write, covered by the permission tests",
+    "concept-note-submit": "POST only: a write, covered by the permission tests",
+    "concept-note-approve": "POST only: a write, covered by the permission tests",
+    "concept-note-send-back": "POST only: a write, covered by the permission tests",
+}
+# The admin is for staff only (the secretariat, who may see everything); other roles are
+# sent to its login page. It is checked for versions and audit in core/tests/test_admin*.
+SKIPPED_NAMESPACES = {"admin"}
+
+# Query-string filters of list routes: parameter -> kind of record it names.
+MATRIX_FILTERS = {
+    "plan": "plan",
+    "pillar": "element",
+    "topic": "element",
+    "working_group": "body",
+    "organisation": "organisation",
+    "country": "organisation",
+    "q": "text",
+}
+FILTERS: dict[str, dict[str, str]] = {
+    "matrix": MATRIX_FILTERS,
+    "matrix_export": MATRIX_FILTERS,
+    "matrix-row-list": MATRIX_FILTERS,
+    "activity-list": {"plan": "plan"},
+    "element-list": {"plan": "plan"},
+    "concept-note-list": {"activity": "activity"},
+    "progress-update-list": {"activity": "activity"},
+    "semiannual_summary": {"plan": "plan", "group": "body"},
+}
+MISSING = {"code": "no-such-record", "pk": 987654321, "token": "no-such-token", "text": ""}
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    params: tuple[str, ...]
+    i18n: bool
+
+
+def named_routes() -> list[Route]:
+    """Every named route of the URLconf, with its parameters (format suffixes left out)."""
+    found: dict[str, Route] = {}
+
+    def walk(patterns: list[Any], namespace: str | None, i18n: bool) -> None:
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                if p.namespace in SKIPPED_NAMESPACES:
+                    continue
+                walk(p.url_patterns, p.namespace or namespace, i18n or _is_i18n(p))
+            elif isinstance(p, URLPattern) and p.name:
+                params = tuple(sorted(set(p.pattern.regex.groupindex) - {"format"}))
+                if "format" in p.pattern.regex.groupindex:
+                    continue
+                found.setdefault(p.name, Route(p.name, params, i18n))
+
+    walk(get_resolver().url_patterns, None, False)
+    return sorted(found.values(), key=lambda r: r.name)
+
+
+def _is_i18n(resolver: URLResolver) -> bool:
+    return type(resolver.pattern).__name__ == "LocalePrefixPattern"
+
+
+def url_for(route: Route, lang: str, kwargs: dict[str, Any]) -> str:
+    if route.i18n:
+        with translation.override(lang):
+            return reverse(route.name, kwargs=kwargs or None)
+    return reverse(route.name, kwargs=kwargs or None)
+
+
+def body_text(response: Any) -> str:
+    """What a response says, as text: a workbook's cells and names, not its timestamps."""
+    if getattr(response, "streaming", False):
+        raw = b"".join(response.streaming_content)
+    else:
+        raw = response.content
+    if raw[:2] == b"PK":
+        with zipfile.ZipFile(io.BytesIO(raw)) as zf:
+            return "\n".join(
+                zf.read(n).decode("utf-8", "replace")
+                for n in zf.namelist()
+                if not n.startswith("docProps/")
+            )
+    text = raw.decode("utf-8", "replace")
+    location = response.get("Location", "")
+    disposition = response.get("Content-Disposition", "")
+    return f"{location}\n{disposition}\n{text}"
+
+
+MARKER = re.compile(r"CANARY([0-9])x([a-z_]+)")
+VOLATILE = [
+    (re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"'), 'name="csrfmiddlewaretoken"'),
+    (re.compile(r'name="version" value="\d+"'), 'name="version"'),
+    (re.compile(r'"version":\s*\d+'), '"version":N'),
+]
+
+
+def leaks(text: str, clearance: int) -> list[str]:
+    return sorted({m.group(0) for m in MARKER.finditer(text) if int(m.group(1)) > clearance})
+
+
+def normalised(text: str, *values: Any) -> str:
+    for pattern, replacement in VOLATILE:
+        text = pattern.sub(replacement, text)
+    for value in values:
+        if value not in (None, ""):
+            # The value itself, not a longer number or code that contains it.
+            text = re.sub(rf"(?<![\w-]){re.escape(str(value))}(?![\w-])", "{X}", text)
+    return text
+
