@@ -63,8 +63,10 @@ def activity_code_taken(plan: Plan, code: str, *, exclude: int | None = None) ->
 
 def parties_for(user: Any) -> QuerySet[ActivityParty]:
     """Responsible parties whose organisation the viewer may see."""
-    return ActivityParty.objects.select_related("organisation").filter(
-        organisation__in=organisations_for(user)
+    return (
+        ActivityParty.objects.visible_to(user)
+        .select_related("organisation")
+        .filter(organisation__in=organisations_for(user))
     )
 
 

@@ -146,6 +146,9 @@ def _children_snapshot(activity: Activity) -> dict[str, list[Any]]:
 def _replace_children(
     activity: Activity, parties: Sequence[PartyRow], budget_lines: Sequence[BudgetRow]
 ) -> None:
+    """Make the activity's parties and budget lines these rows. A list that is what the
+    activity has now is left as it is (rows kept at their levels); a changed one replaces
+    every row, at the levels the rows give (parties at the activity's own level)."""
     seen: set[tuple[int, str]] = set()
     party_objs = []
     for i, row in enumerate(parties):
@@ -164,10 +167,87 @@ def _replace_children(
         line = BudgetLine(activity=activity, **row)
         line.full_clean(exclude=["activity"])
         line_objs.append(line)
-    activity.parties.all().delete()
-    activity.budget_lines.all().delete()
-    ActivityParty.objects.bulk_create(party_objs)
-    BudgetLine.objects.bulk_create(line_objs)
+    if _party_keys(parties) != _party_keys(party_rows(activity)):
+        ActivityParty.objects.filter(activity=activity).delete()
+        ActivityParty.objects.bulk_create(party_objs)
+    if _line_keys(budget_lines) != _line_keys(budget_rows(activity)):
+        BudgetLine.objects.filter(activity=activity).delete()
+        BudgetLine.objects.bulk_create(line_objs)
+
+
+def _party_keys(rows: Sequence[PartyRow]) -> list[tuple[Any, ...]]:
+    return [(row["organisation"].pk, row["role"]) for row in rows]
+
+
+def _line_keys(rows: Sequence[BudgetRow]) -> list[tuple[Any, ...]]:
+    names = ("amount", "currency", "source", "funder", "committed", "spent", "visibility")
+    return [
+        tuple(
+            getattr(row.get(n), "pk", row.get(n)) if n == "funder" else row.get(n, 0) for n in names
+        )
+        for row in rows
+    ]
+
+
+@transaction.atomic
+def activity_supersede_parts(
+    *,
+    actor: Any,
+    activity: Activity,
+    parties: Sequence[PartyRow],
+    budget_line: BudgetRow | None,
+    level: int,
+) -> Activity:
+    """Bring in a restricted concept note's parties and budget without showing them below
+    its level: from `level` up, the note's parties (and its budget as the first line) replace
+    the activity's; below it, viewers keep reading the parties and lines it had."""
+    before = _children_snapshot(activity)
+    start_version = Activity.objects.values_list("version", flat=True).get(pk=activity.pk)
+    wanted = {(row["organisation"].pk, row["role"]) for row in parties}
+    current = list(ActivityParty.objects.filter(activity=activity).current()) if parties else []
+    have = {(p.organisation_id, p.role) for p in current}
+    for party in current:
+        if (party.organisation_id, party.role) not in wanted:
+            party.hidden_from = level
+            party.save(update_fields=["hidden_from"])
+    for i, row in enumerate(parties):
+        if (row["organisation"].pk, row["role"]) in have:
+            continue
+        ActivityParty.objects.update_or_create(
+            activity=activity,
+            organisation=row["organisation"],
+            role=row["role"],
+            defaults={"order": i, "visibility": level, "hidden_from": None},
+        )
+    if budget_line is not None:
+        first = BudgetLine.objects.filter(activity=activity).current().order_by("id").first()
+        if first is not None:
+            first.hidden_from = level
+            first.save(update_fields=["hidden_from"])
+        line = BudgetLine(activity=activity, **{**budget_line, "visibility": level})
+        line.full_clean(exclude=["activity"])
+        line.save()
+    activity.version = start_version
+    _record_children_change(actor=actor, activity=activity, before=before, start_version=None)
+    return activity
+
+
+def _record_children_change(
+    *, actor: Any, activity: Activity, before: dict[str, Any], start_version: int | None
+) -> None:
+    """Audit a change of parties or budget lines, as a new version of the activity (unless
+    the activity's own fields already made one: `start_version` is then the version before)."""
+    changes = audit.diff(before, _children_snapshot(activity))
+    if not changes:
+        return
+    if start_version is None or activity.version == start_version:
+        moved = Activity.objects.filter(pk=activity.pk, version=activity.version).update(
+            version=F("version") + 1
+        )
+        if not moved:
+            raise ConflictError(activity)
+        activity.version += 1
+    audit.record(actor=actor, action=AuditEvent.Action.UPDATE, instance=activity, changes=changes)
 
 
 def has_approved_note(activity: Activity) -> bool:
@@ -314,20 +394,9 @@ def activity_update(
         parties if parties is not None else party_rows(activity),
         budget_lines if budget_lines is not None else budget_rows(activity),
     )
-    after_children = _children_snapshot(activity)
-    changes = audit.diff(before_children, after_children)
-    if changes:
-        if activity.version == start_version:
-            # Only the parties or budget changed: still a new version of the activity.
-            moved = Activity.objects.filter(pk=activity.pk, version=start_version).update(
-                version=F("version") + 1
-            )
-            if not moved:
-                raise ConflictError(activity)
-            activity.version += 1
-        audit.record(
-            actor=actor, action=AuditEvent.Action.UPDATE, instance=activity, changes=changes
-        )
+    _record_children_change(
+        actor=actor, activity=activity, before=before_children, start_version=start_version
+    )
     return activity
 
 
@@ -377,7 +446,9 @@ def party_rows(activity: Activity) -> list[dict[str, Any]]:
     """An activity's responsible parties as the rows activity_update takes."""
     return [
         {"organisation": p.organisation, "role": p.role}
-        for p in ActivityParty.objects.filter(activity=activity).select_related("organisation")
+        for p in ActivityParty.objects.filter(activity=activity)
+        .current()
+        .select_related("organisation")
     ]
 
 
@@ -385,5 +456,5 @@ def budget_rows(activity: Activity) -> list[dict[str, Any]]:
     """An activity's budget lines as the rows activity_update takes."""
     fields = ["amount", "currency", "source", "funder", "committed", "spent", "visibility"]
     # Read from the database, not from a viewer's prefetched (filtered) lines.
-    lines = BudgetLine.objects.filter(activity=activity).select_related("funder")
+    lines = BudgetLine.objects.filter(activity=activity).current().select_related("funder")
     return [{f: getattr(b, f) for f in fields} for b in lines]

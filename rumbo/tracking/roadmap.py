@@ -16,7 +16,7 @@ from typing import Any
 from django.utils import timezone
 
 from rumbo.plans.models import Activity, Plan, PlanElement
-from rumbo.plans.selectors import activities_for
+from rumbo.plans.selectors import activities_queryset
 
 OPEN = {Activity.Status.NOT_STARTED, Activity.Status.IN_PROGRESS}
 # Up to this many months the axis shows months; beyond, quarters (a five-year plan would
@@ -162,8 +162,9 @@ def plan_roadmap(user: Any, plan: Plan, *, today: dt.date | None = None) -> Road
             node = by_id[node.parent_id]
         return node
 
-    # activities_for applies the visibility rule; its prefetches are not needed here.
-    activities = list(activities_for(user).filter(plan=plan).prefetch_related(None))
+    # Visible activities without their linked records, which the roadmap does not show (a
+    # linked record is only ever read through the reader that filters it).
+    activities = list(activities_queryset(user).filter(plan=plan))
     activities.sort(key=lambda a: (position.get(a.element_id or 0, len(position)), a.pk))
 
     scheduled: list[tuple[Activity, PlanElement | None, tuple[dt.date, dt.date, bool]]] = []

@@ -68,6 +68,21 @@ def get_import_session_for(user: Any, token: str) -> ImportSession:
     return session
 
 
+def import_session_locked(session: ImportSession) -> ImportSession:
+    """The session's row, locked until the transaction ends (applied once)."""
+    return ImportSession.objects.select_for_update().get(pk=session.pk)
+
+
+def approved_note_activity_ids(activity_ids: list[int]) -> set[int]:
+    """Which of these activities have an approved concept note (a fact the status rule
+    needs, whoever may read the note)."""
+    return set(
+        ConceptNote.objects.filter(
+            activity_id__in=activity_ids, status=ConceptNote.Status.APPROVED
+        ).values_list("activity_id", flat=True)
+    )
+
+
 @dataclass
 class FollowUp:
     note: ConceptNote | None

@@ -48,18 +48,21 @@ def missing_fields(note: ConceptNote) -> list[str]:
 
 def note_from_activity(activity: Activity) -> dict[str, Any]:
     """Starting values for a new note: what Rumbo already knows about the activity."""
-    parties = list(activity.parties.select_related("organisation"))
-    budget = activity.budget_lines.first()
+    parties = plan_services.party_rows(activity)
+    lines = plan_services.budget_rows(activity)
+    budget = lines[0] if lines else None
     return {
         "start_date": activity.start_date,
         "end_date": activity.end_date,
         "assumptions_risks_es": activity.assumptions_risks_es,
         "assumptions_risks_en": activity.assumptions_risks_en,
-        "lead_organisations": [p.organisation for p in parties if p.role == "lead"],
-        "accompanying_organisations": [p.organisation for p in parties if p.role == "accompanying"],
-        "budget_amount": budget.amount if budget else None,
-        "currency": budget.currency if budget else "USD",
-        "funding_source_es": budget.source if budget else "",
+        "lead_organisations": [p["organisation"] for p in parties if p["role"] == "lead"],
+        "accompanying_organisations": [
+            p["organisation"] for p in parties if p["role"] == "accompanying"
+        ],
+        "budget_amount": budget["amount"] if budget else None,
+        "currency": budget["currency"] if budget else "USD",
+        "funding_source_es": budget["source"] if budget else "",
         "visibility": activity.effective_visibility,
     }
 
@@ -185,7 +188,7 @@ def apply_note_to_activity(*, actor: Any, note: ConceptNote) -> Activity:
         {"organisation": org, "role": ActivityParty.Role.ACCOMPANYING}
         for org in note.accompanying_organisations.all()
     ]
-    budget_lines = None
+    line = None
     if note.budget_amount is not None:
         # The note's budget becomes the first line; committed and spent stay as recorded.
         existing = plan_services.budget_rows(activity)
@@ -197,18 +200,29 @@ def apply_note_to_activity(*, actor: Any, note: ConceptNote) -> Activity:
             "funder": None,
             "committed": first["committed"],
             "spent": first["spent"],
-            # The note's budget keeps the note's level.
             "visibility": max(note.visibility, first.get("visibility", 0)),
         }
-        budget_lines = [line, *existing[1:]]
-    return plan_services.activity_update(
+    if note.visibility <= activity.effective_visibility:
+        return plan_services.activity_update(
+            actor=actor,
+            activity=activity,
+            data=data,
+            expected_version=None,
+            parties=parties or None,
+            budget_lines=[line, *existing[1:]] if line is not None else None,
+            note_level=note.visibility,
+        )
+    # A note more restricted than its activity: its content keeps the note's level, and
+    # viewers below it read the activity as it was before (see plans.services).
+    activity = plan_services.activity_update(
+        actor=actor, activity=activity, data=data, expected_version=None, note_level=note.visibility
+    )
+    return plan_services.activity_supersede_parts(
         actor=actor,
         activity=activity,
-        data=data,
-        expected_version=None,
-        parties=parties or None,
-        budget_lines=budget_lines,
-        note_level=note.visibility,
+        parties=parties,
+        budget_line=line,
+        level=note.visibility,
     )
 
 

@@ -23,6 +23,7 @@ from rumbo.plans.selectors import plans_for
 from . import matrix
 from .forms import MatrixFilterForm
 from .models import ImportSession
+from .selectors import get_import_session_for
 from .xlsx.importer import ImportAlreadyApplied, Preview, apply_import, preview_import
 from .xlsx.limits import LimitExceeded, WorkbookError, check_workbook
 from .xlsx.marking import mark_problems
@@ -104,9 +105,7 @@ def matrix_import(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def matrix_import_apply(request: HttpRequest, token: str) -> HttpResponse:
-    session = ImportSession.objects.filter(token=token, user=request.user).first()
-    if session is None:
-        raise Http404
+    session = get_import_session_for(request.user, token)
     preview = Preview.from_json(session.preview)
     error = ""
     if request.method == "POST" and session.applied_at is not None:
@@ -146,8 +145,8 @@ def _already_applied(request: HttpRequest, session: ImportSession) -> HttpRespon
 @login_required
 def matrix_import_marked(request: HttpRequest, token: str) -> HttpResponse:
     """The uploaded workbook back, with each problem as a comment on its cell, in red."""
-    session = ImportSession.objects.filter(token=token, user=request.user).first()
-    if session is None or not session.upload:
+    session = get_import_session_for(request.user, token)
+    if not session.upload:
         raise Http404
     preview = Preview.from_json(session.preview)
     out = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - handed to the response

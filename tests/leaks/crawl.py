@@ -173,4 +173,3 @@ def normalised(text: str, *values: Any) -> str:
             # The value itself, not a longer number or code that contains it.
             text = re.sub(rf"(?<![\w-]){re.escape(str(value))}(?![\w-])", "{X}", text)
     return text
-

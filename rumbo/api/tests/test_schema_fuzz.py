@@ -154,7 +154,7 @@ def cases(operation: Any, mode: GenerationMode, known: dict[str, list[Any]]) -> 
 def test_every_operation_answers_as_documented(
     role: str, operation: Any, mode: GenerationMode, cast: Any, known: dict[str, list[Any]]
 ) -> None:
-    headers = {}
+    headers: dict[str, str] = {}
     if role != "public":
         user = getattr(cast, role)
         token = base64.b64encode(f"{user.username}:{PASSWORD}".encode()).decode()

@@ -1,23 +1,11 @@
 from __future__ import annotations
 
 import pytest
-from django.test import Client
 
 from rumbo.core.models import AuditEvent
-from rumbo.organisations.models import User
 from rumbo.plans.models import Plan
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_client_se(cast):
-    from rumbo.seeds.demo import secretariat_group
-
-    cast.secretariat.groups.add(secretariat_group())
-    client = Client()
-    client.force_login(User.objects.get(pk=cast.secretariat.pk))
-    return client
 
 
 def test_admin_changes_are_audited_with_before_and_after(admin_client_se):

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 import pytest
 from django.forms import MultiWidget
-from django.test import Client
 
 from rumbo.core.models import AuditEvent
 from rumbo.organisations.models import User
@@ -15,16 +14,6 @@ from rumbo.plans.models import Activity, BudgetLine
 from rumbo.testing.factories import ActivityFactory, PlanFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def admin_se(cast):
-    from rumbo.seeds.demo import secretariat_group
-
-    cast.secretariat.groups.add(secretariat_group())
-    client = Client()
-    client.force_login(User.objects.get(pk=cast.secretariat.pk))
-    return client
 
 
 def change_form_data(page) -> dict:
@@ -58,15 +47,15 @@ def change_form_data(page) -> dict:
     return data
 
 
-def test_an_inline_budget_change_is_audited_with_its_amounts(admin_se, cast):
+def test_an_inline_budget_change_is_audited_with_its_amounts(admin_client_se, cast):
     activity = ActivityFactory(plan=PlanFactory(code="adm"), code="ADM1")
     line = BudgetLine.objects.create(activity=activity, amount=Decimal(100))
     url = f"/es/admin/plans/activity/{activity.pk}/change/"
-    page = admin_se.get(url)
+    page = admin_client_se.get(url)
     data = change_form_data(page)
     key = next(k for k, v in data.items() if k.endswith("-amount") and v.startswith("100"))
     data[key] = "999999"
-    response = admin_se.post(url, data)
+    response = admin_client_se.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     line.refresh_from_db()
     assert line.amount == Decimal(999999)
@@ -79,13 +68,13 @@ def test_an_inline_budget_change_is_audited_with_its_amounts(admin_se, cast):
         assert (values["old"] or "", values["new"] or "") != ("", "")
 
 
-def test_a_stale_admin_form_is_refused(admin_se):
+def test_a_stale_admin_form_is_refused(admin_client_se):
     activity = ActivityFactory(plan=PlanFactory(code="adm2"), code="ADM2", title_es="uno")
     url = f"/es/admin/plans/activity/{activity.pk}/change/"
-    data = change_form_data(admin_se.get(url))
+    data = change_form_data(admin_client_se.get(url))
     Activity.objects.filter(pk=activity.pk).update(title_es="cambiado", version=5)
     data["title_es"] = "mío"
-    response = admin_se.post(url, data)
+    response = admin_client_se.post(url, data)
     assert response.status_code == 200
     errors = response.context["adminform"].form.non_field_errors()
     assert any(e.startswith("Otra persona modificó") for e in errors), response.context[
@@ -95,13 +84,13 @@ def test_a_stale_admin_form_is_refused(admin_se):
     assert activity.title_es == "cambiado" and activity.version == 5
 
 
-def test_changing_a_person_s_role_in_the_admin_is_audited(admin_se, cast):
+def test_changing_a_person_s_role_in_the_admin_is_audited(admin_client_se, cast):
     person = UserFactory(username="someone", role=User.Role.CIVIL_SOCIETY)
     url = f"/es/admin/organisations/user/{person.pk}/change/"
-    data = change_form_data(admin_se.get(url))
+    data = change_form_data(admin_client_se.get(url))
     data["role"] = User.Role.SECRETARIAT
     data["is_superuser"] = "on"
-    response = admin_se.post(url, data)
+    response = admin_client_se.post(url, data)
     assert response.status_code == 302, response.context["adminform"].form.errors
     event = AuditEvent.objects.for_object(person).get()
     assert event.changes["role"] == {"old": "civil_society", "new": "secretariat"}
@@ -109,23 +98,25 @@ def test_changing_a_person_s_role_in_the_admin_is_audited(admin_se, cast):
     assert event.actor_label == "se"
 
 
-def test_a_person_with_history_cannot_be_deleted_only_deactivated(admin_se, cast):
+def test_a_person_with_history_cannot_be_deleted_only_deactivated(admin_client_se, cast):
     from rumbo.core.services import audited_update
 
     actor = UserFactory(username="author", role=User.Role.FOCAL_POINT)
     audited_update(actor=actor, instance=PlanFactory(), data={"title_es": "X"})
     url = f"/es/admin/organisations/user/{actor.pk}/delete/"
-    page = admin_se.get(url)
+    page = admin_client_se.get(url)
     assert page.status_code == 200
-    response = admin_se.post(url, {"post": "yes"})
+    response = admin_client_se.post(url, {"post": "yes"})
     assert response.status_code in {200, 302}
     assert User.objects.filter(pk=actor.pk).exists()
     assert AuditEvent.objects.filter(actor=actor).exists()
 
 
-def test_a_person_without_history_is_deleted_and_the_deletion_audited(admin_se):
+def test_a_person_without_history_is_deleted_and_the_deletion_audited(admin_client_se):
     person = UserFactory(username="nobody-yet")
-    response = admin_se.post(f"/es/admin/organisations/user/{person.pk}/delete/", {"post": "yes"})
+    response = admin_client_se.post(
+        f"/es/admin/organisations/user/{person.pk}/delete/", {"post": "yes"}
+    )
     assert response.status_code == 302
     assert not User.objects.filter(username="nobody-yet").exists()
     assert AuditEvent.objects.filter(object_label="nobody-yet", action="delete").exists()

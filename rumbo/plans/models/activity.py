@@ -9,6 +9,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from rumbo.core.visibility import EffectiveVisibleQuerySet, Visibility, VisibleQuerySet
@@ -132,7 +133,7 @@ class Activity(PlanContent):
         """Responsible parties and budget lines belong to the activity's audited content
         (edited with it on the pages, in the admin and by imports)."""
         parties = [
-            [p.organisation.code, p.role]
+            [p.organisation.code, p.role, p.visibility, p.hidden_from]
             for p in ActivityParty.objects.filter(activity=self).select_related("organisation")
         ]
         budget = [
@@ -144,6 +145,7 @@ class Activity(PlanContent):
                 str(b.committed),
                 str(b.spent),
                 b.visibility,
+                b.hidden_from,
             ]
             for b in BudgetLine.objects.filter(activity=self).order_by("id")
         ]
@@ -165,6 +167,22 @@ class Activity(PlanContent):
             raise ValidationError(errors)
 
 
+class ActivityPartQuerySet(VisibleQuerySet):
+    """Records that are part of an activity: as visible as the activity, and their own level.
+    A part a restricted concept note replaced (`hidden_from`) is still shown to viewers below
+    that level, who read the activity as it was before the note."""
+
+    def for_clearance(self, clearance: int) -> ActivityPartQuerySet:
+        qs = super().for_clearance(clearance).filter(activity__effective_visibility__lte=clearance)
+        if any(f.name == "hidden_from" for f in self.model._meta.concrete_fields):
+            qs = qs.filter(Q(hidden_from__isnull=True) | Q(hidden_from__gt=clearance))
+        return qs  # type: ignore[return-value]
+
+    def current(self) -> ActivityPartQuerySet:
+        """The parts as the activity now has them (what its editors see and change)."""
+        return self.filter(hidden_from__isnull=True)  # type: ignore[return-value]
+
+
 class ActivityParty(models.Model):
     class Role(models.TextChoices):
         LEAD = "lead", _("Lead")
@@ -179,6 +197,14 @@ class ActivityParty(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     order = models.PositiveSmallIntegerField(default=0)
+    # Named by a restricted concept note: shown from that level up.
+    visibility = models.PositiveSmallIntegerField(
+        _("visible to"), choices=Visibility.choices, default=Visibility.PUBLIC
+    )
+    # Replaced by a restricted concept note's parties: no longer shown from that level up.
+    hidden_from = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+
+    objects = ActivityPartQuerySet.as_manager()
 
     class Meta:
         # "lead" sorts after "accompanying": descending puts the leads first.
@@ -196,14 +222,6 @@ class ActivityParty(models.Model):
 
 
 MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal(0))]}
-
-
-class ActivityPartQuerySet(VisibleQuerySet):
-    """Records that are part of an activity: as visible as the activity, and their own level."""
-
-    def for_clearance(self, clearance: int) -> ActivityPartQuerySet:
-        qs = super().for_clearance(clearance).filter(activity__effective_visibility__lte=clearance)
-        return qs  # type: ignore[return-value]
 
 
 class StatusChangeQuerySet(VisibleQuerySet):
@@ -237,6 +255,8 @@ class BudgetLine(models.Model):
     visibility = models.PositiveSmallIntegerField(
         _("visible to"), choices=Visibility.choices, default=Visibility.PUBLIC
     )
+    # Replaced by a restricted concept note's budget: no longer shown from that level up.
+    hidden_from = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
 
     objects = ActivityPartQuerySet.as_manager()
 

@@ -251,6 +251,44 @@ def test_an_approved_members_note_keeps_its_level_in_a_public_activity(cast, org
     assert SECRET in text_of(focal.get(f"/api/v1/matrix/{activity.pk}/"))
 
 
+def test_below_the_note_s_level_the_activity_keeps_its_own_parties_and_budget(
+    cast, orgs, canary
+):
+    activity = canary.open_activity
+    activity.indicators_es = "Indicador público"
+    activity.save()
+    plan_services.activity_update(
+        actor=cast.secretariat,
+        activity=activity,
+        data={},
+        expected_version=activity.version,
+        parties=[{"organisation": orgs.pan, "role": "lead"}],
+        budget_lines=[{"amount": Decimal("100"), "currency": "USD", "source": "Fondo público"}],
+    )
+    approve_members_note(cast, orgs, activity)
+    public = api_for(cast.public).get(f"/api/v1/activities/{activity.pk}/").json()
+    assert [p["organisation"] for p in public["parties"]] == ["PAN"]
+    assert [b["source"] for b in public["budget_lines"]] == ["Fondo público"]
+    assert public["indicators_es"] == "Indicador público"
+    row = api_for(cast.public).get(f"/api/v1/matrix/{activity.pk}/").json()
+    assert row["leads"] == ["PAN"]
+    members = api_for(cast.focal).get(f"/api/v1/activities/{activity.pk}/").json()
+    assert [p["organisation"] for p in members["parties"]] == ["GTM"]
+    assert [b["amount"] for b in members["budget_lines"]] == ["987654.32"]
+    assert members["indicators_es"].startswith(SECRET)
+    # An editor who redefines the parties makes them the activity's own, for everyone.
+    activity.refresh_from_db()
+    plan_services.activity_update(
+        actor=cast.secretariat,
+        activity=activity,
+        data={},
+        expected_version=activity.version,
+        parties=[{"organisation": orgs.mex, "role": "lead"}],
+    )
+    public = api_for(cast.public).get(f"/api/v1/activities/{activity.pk}/").json()
+    assert [p["organisation"] for p in public["parties"]] == ["MEX"]
+
+
 def test_an_editor_who_retypes_a_copied_field_makes_it_the_activity_s_own(cast, orgs, canary):
     activity = canary.open_activity
     approve_members_note(cast, orgs, activity)
@@ -295,7 +333,7 @@ def test_a_draft_is_read_by_its_authors_and_the_secretariat_only(cast, orgs, can
 
 
 def test_matrix_filters_treat_hidden_records_as_missing(cast, linked):
-    plan, activity, _body = linked
+    _plan, activity, _body = linked
     hidden_topic = activity.linked_elements.get()
     hidden_org = BudgetLine.objects.get(activity=activity).funder
     ActivityParty.objects.create(activity=activity, organisation=hidden_org, role="lead")
@@ -360,9 +398,7 @@ def test_an_edit_form_posted_without_its_version_is_refused(cast, orgs, canary, 
     services.concept_note_save(
         actor=cast.secretariat, activity=activity, data={"objective_es": "uno"}
     )
-    target = (
-        url(name, code=activity.plan.code) if kwargs == "plan" else url(name, pk=activity.pk)
-    )
+    target = url(name, code=activity.plan.code) if kwargs == "plan" else url(name, pk=activity.pk)
     client = client_for(cast.secretariat)
     form = client.get(target).context["form"]
     data = {

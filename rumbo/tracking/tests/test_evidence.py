@@ -223,8 +223,13 @@ def test_the_commands_run_the_same_cleaning(cast, media, capsys):
     assert "Nothing scheduled" in capsys.readouterr().out
 
 
-def test_on_the_database_queue_the_cleaning_schedules_itself_once(media, settings):
+def test_on_the_database_queue_the_cleaning_schedules_itself_once(media, settings, monkeypatch):
+    from django_tasks_db.management.commands import db_worker
     from django_tasks_db.models import DBTaskResult
+
+    # The worker recycles database connections between tasks; inside this test's transaction
+    # that would close the connection (PostgreSQL) and lose the test's data.
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     assert schedule_cleaning()

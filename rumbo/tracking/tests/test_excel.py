@@ -8,6 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from rumbo.plans.models import Activity, StatusChange
 from rumbo.testing.factories import ActivityFactory, ElementFactory, PlanFactory
@@ -266,3 +267,19 @@ def test_the_workbook_comes_back_with_bad_cells_marked(cast, wg_plan, tmp_path):
     assert cell.fill.fill_type == "solid"
     other = client_for(cast.wg).get(response["Location"] + "marked.xlsx")
     assert other.status_code == 404  # an import belongs to the person who made it
+
+
+def test_a_row_without_its_version_is_refused_not_applied_blindly(cast, wg_plan, tmp_path):
+    path = export(cast.secretariat, tmp_path / "m.xlsx", plan="wg-plan")
+    book = openpyxl.load_workbook(path)
+    ws = book.worksheets[0]
+    r = row_of(ws, "A0")
+    ws.cell(r, COL["assumptions"]).value = "sin versión"
+    ws.cell(r, COL["version"]).value = None
+    book.save(path)
+    with translation.override("en"):
+        preview = preview_import(cast.secretariat, path)
+    assert not preview.ok
+    problem = next(p for p in preview.problems if p.row == r)
+    assert "version" in problem.message and "Row version" in problem.column
+    assert not Activity.objects.filter(assumptions_risks_es="sin versión").exists()

@@ -16,9 +16,15 @@ from django.utils.translation import gettext as _
 from rumbo.core.i18n import LANGS
 from rumbo.plans import services as plan_services
 from rumbo.plans.access import can_edit_plan
-from rumbo.plans.models import Activity, Plan, PlanElement
-from rumbo.plans.selectors import plans_for
+from rumbo.plans.models import Activity, Plan
+from rumbo.plans.selectors import (
+    activities_queryset,
+    activity_code_taken,
+    elements_for,
+    plans_for,
+)
 from rumbo.tracking.models import ImportSession
+from rumbo.tracking.selectors import approved_note_activity_ids, import_session_locked
 
 from . import values as v
 from .columns import COLUMNS, PLAN_TABLE_COLUMNS, normalise
@@ -213,21 +219,14 @@ class Importer:
         found: dict[int, Activity] = {}
         # Prefetched, not joined: thousands of rows share a few plans, each built once per
         # chunk instead of once per row (a copy per row made up half the preview's memory).
-        qs = Activity.objects.visible_to(self.user).prefetch_related("plan")
+        qs = activities_queryset(self.user).prefetch_related("plan")
         for start in range(0, len(ids), CHUNK):
             found.update(qs.in_bulk(ids[start : start + CHUNK]))
         return found
 
     def _notes(self, ids: list[int]) -> None:
-        from rumbo.tracking.models import ConceptNote
-
         for start in range(0, len(ids), CHUNK):
-            self.approved_notes.update(
-                ConceptNote.objects.filter(
-                    activity_id__in=ids[start : start + CHUNK],
-                    status=ConceptNote.Status.APPROVED,
-                ).values_list("activity_id", flat=True)
-            )
+            self.approved_notes.update(approved_note_activity_ids(ids[start : start + CHUNK]))
 
     # -- Rumbo's own layout -------------------------------------------------------------------
     def compare_rumbo(self, rows: list[tuple[int, list[Any]]]) -> None:
@@ -365,7 +364,7 @@ class Importer:
         if not code:
             self.problem(r, "code", _("A new activity needs a code."))
             return
-        if (plan.code, code) in new_codes or Activity.objects.filter(plan=plan, code=code).exists():
+        if (plan.code, code) in new_codes or activity_code_taken(plan, code):
             self.problem(
                 r,
                 "code",
@@ -419,7 +418,7 @@ class Importer:
         if plan.pk not in cache:
             by_code: dict[str, int] = {}
             by_title: dict[str, int] = {}
-            for el in PlanElement.objects.visible_to(self.user).filter(plan=plan):
+            for el in elements_for(self.user).filter(plan=plan):
                 by_code[el.code] = el.pk
                 for lang in LANGS:
                     by_title.setdefault(normalise(getattr(el, f"title_{lang}")), el.pk)
@@ -435,7 +434,7 @@ class Importer:
                 Problem(None, "", _("Choose the plan this table belongs to."))
             )
             return
-        acts = list(Activity.objects.visible_to(self.user).filter(plan=plan).select_related("plan"))
+        acts = list(activities_queryset(self.user).filter(plan=plan).select_related("plan"))
         by_title: dict[str, Activity] = {}
         for act in acts:
             for lang in LANGS:
@@ -470,13 +469,13 @@ def preview_import(user: Any, path: Path, *, plan_code: str = "") -> Preview:
     return Importer(user, path, plan_code=plan_code).run()
 
 
-def _decode(data: dict[str, Any]) -> dict[str, Any]:
+def _decode(data: dict[str, Any], user: Any) -> dict[str, Any]:
     out = dict(data)
     if out.get("end_date"):
         out["end_date"] = dt.date.fromisoformat(out["end_date"])
     if "element" in out:
         out["element"] = (
-            PlanElement.objects.filter(pk=out["element"]).first() if out["element"] else None
+            elements_for(user).filter(pk=out["element"]).first() if out["element"] else None
         )
     return out
 
@@ -499,7 +498,7 @@ def apply_import(
     if not preview.ok:
         raise ValueError("a preview with problems cannot be applied")
     if session is not None:
-        session = ImportSession.objects.select_for_update().get(pk=session.pk)
+        session = import_session_locked(session)
         if session.applied_at is not None:
             raise ImportAlreadyApplied
     plans = {p.code: p for p in plans_for(user)}
@@ -507,13 +506,13 @@ def apply_import(
     for row in preview.rows:
         if row.kind == "conflict":
             continue
-        data = _decode(row.data)
+        data = _decode(row.data, user)
         if row.kind == "added":
             plan_services.activity_create(
                 actor=user, plan=plans[row.plan], data=data, status_reason=reason
             )
         else:
-            activity = Activity.objects.visible_to(user).get(pk=row.activity_id)
+            activity = activities_queryset(user).get(pk=row.activity_id)
             plan_services.activity_update(
                 actor=user,
                 activity=activity,
