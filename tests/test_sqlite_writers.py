@@ -103,32 +103,27 @@ def env_for(folder: Path) -> dict[str, str]:
     }
 
 
-def python(code: str, env: dict[str, str], *args: str) -> str:
+def run(args: list[str], env: dict[str, str], timeout: int = 120) -> str:
     result = subprocess.run(
-        [sys.executable, "-c", code, *args],
+        [sys.executable, *args],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
         check=False,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     return result.stdout
 
 
+def python(code: str, env: dict[str, str], *args: str) -> str:
+    return run(["-c", code, *args], env)
+
+
 def test_concurrent_writers_on_the_shipped_sqlite_all_succeed(tmp_path):
     env = env_for(tmp_path)
-    migrate = subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--no-input"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-    assert migrate.returncode == 0, migrate.stderr[-3000:]
+    run(["manage.py", "migrate", "--no-input"], env, timeout=300)
     python(SETUP.format(writers=WRITERS), env)
 
     code = WRITER.format(writes=WRITES)
