@@ -141,3 +141,38 @@ def test_matrix_offline_round_trip(browser, site, tmp_path):
     expect(page.get_by_text("1 modificadas", exact=False)).to_be_visible()
     assert Activity.objects.get(code="BP2.3").assumptions_risks_es.startswith("Depende")
     page.close()
+
+
+@pytest.mark.parametrize("lang,save", [("es", "Guardar"), ("en", "Save")])
+def test_forms_saved_unchanged_keep_their_amounts(browser, site, lang, save):
+    """A number box shows "15000,50" as empty and sends nothing back: amounts are text boxes
+    read in either language, so saving a form unchanged keeps every amount."""
+    from decimal import Decimal
+
+    from rumbo.organisations.models import User
+    from rumbo.plans.models import Activity, BudgetLine
+    from rumbo.tracking import services as tracking_services
+    from rumbo.tracking.models import ConceptNote
+
+    activity = Activity.objects.get(plan__code="un-rn-2023-2024", code="BP1.2")
+    BudgetLine.objects.filter(activity=activity).delete()
+    BudgetLine.objects.create(
+        activity=activity, amount=Decimal("15000.50"), committed=Decimal("1234.56")
+    )
+    tracking_services.concept_note_save(
+        actor=User.objects.get(username="secretaria"),
+        activity=activity,
+        data={"objective_es": "Objetivo", "budget_amount": Decimal("15000.50")},
+    )
+    page = browser.new_page()
+    log_in(page, site, "secretaria")
+    page.goto(f"{site}/{lang}/activities/{activity.pk}/edit/")
+    page.get_by_role("button", name=save, exact=True).click()
+    expect(page.locator(".errorlist")).to_have_count(0)
+    page.goto(f"{site}/{lang}/activities/{activity.pk}/note/edit/")
+    page.locator("button[type=submit]").first.click()
+    expect(page.locator(".errorlist")).to_have_count(0)
+    page.close()
+    line = BudgetLine.objects.get(activity=activity)
+    assert (line.amount, line.committed) == (Decimal("15000.50"), Decimal("1234.56"))
+    assert ConceptNote.objects.get(activity=activity).budget_amount == Decimal("15000.50")

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from .i18n import current_language
+from .numbers import format_decimal, parse_decimal
 
 LANGUAGE_LABELS = {"es": _("Spanish"), "en": _("English")}
 
@@ -34,6 +38,30 @@ class BilingualFormMixin:
                     field.required = True
                 elif lang != "es":
                     field.required = False
+
+
+class LocalizedDecimalField(forms.DecimalField):
+    """A decimal typed as people write it in either language (core.numbers) and shown back
+    in the page's language. A text box, not `<input type=number>`: a browser shows a number
+    box holding "15000,50" as empty (and sends nothing back), and reads "15000,50" or
+    "1.500,50" by its own locale's rules."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "autocomplete": "off"})
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if value in self.empty_values:
+            return None
+        if isinstance(value, Decimal):
+            return value
+        try:
+            return parse_decimal(str(value))
+        except ValueError:
+            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
+            return format_decimal(value, current_language())
+        return value
 
 
 class VersionField(forms.IntegerField):

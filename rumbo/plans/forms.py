@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from rumbo.core.forms import BilingualFormMixin, VersionField, bind_version
+from rumbo.core.forms import BilingualFormMixin, LocalizedDecimalField, VersionField, bind_version
 from rumbo.core.i18n import bilingual
 from rumbo.core.visibility import Visibility
 from rumbo.organisations.selectors import bodies_for, organisations_for, working_groups_for
@@ -210,13 +210,15 @@ class BudgetLineForm(forms.ModelForm):
     class Meta:
         model = BudgetLine
         fields = ["amount", "currency", "source", "funder", "committed", "spent", "visibility"]
+        field_classes = {
+            "amount": LocalizedDecimalField,
+            "committed": LocalizedDecimalField,
+            "spent": LocalizedDecimalField,
+        }
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["funder"].queryset = organisations_for(user)
-        for name in ("amount", "committed", "spent"):
-            self.fields[name].localize = True
-            self.fields[name].widget.is_localized = True
         self.fields["visibility"].required = False
 
     def clean_visibility(self) -> int:

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from rumbo.core.forms import BilingualFormMixin, VersionField, bind_version
+from rumbo.core.forms import BilingualFormMixin, LocalizedDecimalField, VersionField, bind_version
 from rumbo.core.params import FlagField, RecordIdField
 from rumbo.organisations.selectors import organisations_for
 from rumbo.plans.models import Activity
@@ -105,6 +105,7 @@ class ConceptNoteForm(BilingualFormMixin, forms.ModelForm):
             "assumptions_risks_en",
             "visibility",
         ]
+        field_classes = {"budget_amount": LocalizedDecimalField}
         widgets = {
             "start_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "end_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -117,8 +118,6 @@ class ConceptNoteForm(BilingualFormMixin, forms.ModelForm):
         visible = organisations_for(user)
         self.fields["lead_organisations"].queryset = visible
         self.fields["accompanying_organisations"].queryset = visible
-        self.fields["budget_amount"].localize = True
-        self.fields["budget_amount"].widget.is_localized = True
         # Drafts may be saved incomplete; submission lists what is missing.
         for field in self.fields.values():
             field.required = False

@@ -251,9 +251,7 @@ def test_an_approved_members_note_keeps_its_level_in_a_public_activity(cast, org
     assert SECRET in text_of(focal.get(f"/api/v1/matrix/{activity.pk}/"))
 
 
-def test_below_the_note_s_level_the_activity_keeps_its_own_parties_and_budget(
-    cast, orgs, canary
-):
+def test_below_the_note_s_level_the_activity_keeps_its_own_parties_and_budget(cast, orgs, canary):
     activity = canary.open_activity
     activity.indicators_es = "Indicador público"
     activity.save()

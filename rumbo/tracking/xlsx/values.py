@@ -11,6 +11,7 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from rumbo.core.numbers import parse_decimal
 from rumbo.plans.models import Activity
 
 from .columns import normalise
@@ -133,21 +134,10 @@ def date(value: Any) -> dt.date | None:
 
 
 def decimal(value: Any) -> Decimal | None:
-    raw = text(value).replace(" ", "").replace("\u00a0", "")
+    raw = text(value)
     if not raw:
         return None
-    if "," in raw and "." in raw:
-        # The last separator is the decimal one: 1.234,50 or 1,234.50
-        if raw.rfind(",") > raw.rfind("."):
-            raw = raw.replace(".", "").replace(",", ".")
-        else:
-            raw = raw.replace(",", "")
-    elif "," in raw:
-        raw = raw.replace(",", ".")
     try:
-        number = Decimal(raw)
-    except InvalidOperation:
-        raise CellError(_("“%(value)s” is not a number.") % {"value": text(value)}) from None
-    if not number.is_finite():  # “INF”, “NaN”: Decimal reads them, a budget cannot hold them
-        raise CellError(_("“%(value)s” is not a number.") % {"value": text(value)})
-    return number
+        return parse_decimal(raw)
+    except ValueError:
+        raise CellError(_("“%(value)s” is not a number.") % {"value": raw}) from None
