@@ -15,7 +15,7 @@ from rumbo.core.i18n import bilingual
 from rumbo.organisations.models import Organisation
 from rumbo.organisations.selectors import organisations_for
 from rumbo.plans.models import Activity
-from rumbo.plans.selectors import activities_for
+from rumbo.plans.selectors import activities_queryset
 from rumbo.tracking.matrix import MatrixRow
 from rumbo.tracking.models import ConceptNote, Evidence, ProgressUpdate
 
@@ -130,7 +130,7 @@ class ConceptNoteSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         user = getattr(request, "user", None)
-        self.fields["activity"].queryset = activities_for(user)
+        self.fields["activity"].queryset = activities_queryset(user)
         visible = organisations_for(user)
         self.fields["lead_organisations"].child_relation.queryset = visible
         self.fields["accompanying_organisations"].child_relation.queryset = visible
@@ -189,4 +189,4 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         user = getattr(self.context.get("request"), "user", None)
-        self.fields["activity"].queryset = activities_for(user)
+        self.fields["activity"].queryset = activities_queryset(user)

@@ -31,12 +31,7 @@ INSTALL = {
 }
 UNINSTALL = {
     "sqlite": [
-        # REPLACE INTO (and INSERT OR REPLACE) deletes the row it replaces without firing
-        # delete triggers (unless recursive_triggers is on): refuse any insert that reuses an
-        # existing id, before the conflict is resolved.
-        """CREATE TRIGGER IF NOT EXISTS core_auditevent_no_replace BEFORE INSERT ON core_auditevent
-           WHEN EXISTS (SELECT 1 FROM core_auditevent WHERE id = NEW.id)
-           BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;""",
+        "DROP TRIGGER IF EXISTS core_auditevent_no_replace;",
         "DROP TRIGGER IF EXISTS core_auditevent_no_update;",
         "DROP TRIGGER IF EXISTS core_auditevent_no_delete;",
     ],

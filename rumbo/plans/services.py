@@ -17,17 +17,7 @@ from rumbo.core.services import ConflictError, audited_create, audited_update
 from rumbo.core.visibility import Visibility
 
 from .models import Activity, ActivityParty, BudgetLine, Plan, PlanElement, StatusChange
-from .models.activity import NOTE_FIELDS
-
-# The columns holding NOTE_FIELDS (translated texts have one per language).
-NOTE_COLUMNS = (
-    "indicators_es",
-    "indicators_en",
-    "assumptions_risks_es",
-    "assumptions_risks_en",
-    "start_date",
-    "end_date",
-)
+from .models.activity import NOTE_COLUMNS, NOTE_DATES, NOTE_FIELDS
 
 STARTED = {Activity.Status.IN_PROGRESS, Activity.Status.FINISHED}
 
@@ -139,10 +129,6 @@ PartyRow = Mapping[str, Any]  # {"organisation": Organisation, "role": "lead" | 
 BudgetRow = Mapping[str, Any]  # BudgetLine field values
 
 
-def _children_snapshot(activity: Activity) -> dict[str, list[Any]]:
-    return activity.audit_extra()
-
-
 def _replace_children(
     activity: Activity, parties: Sequence[PartyRow], budget_lines: Sequence[BudgetRow]
 ) -> None:
@@ -201,7 +187,7 @@ def activity_supersede_parts(
     """Bring in a restricted concept note's parties and budget without showing them below
     its level: from `level` up, the note's parties (and its budget as the first line) replace
     the activity's; below it, viewers keep reading the parties and lines it had."""
-    before = _children_snapshot(activity)
+    before = activity.audit_extra()
     start_version = Activity.objects.values_list("version", flat=True).get(pk=activity.pk)
     wanted = {(row["organisation"].pk, row["role"]) for row in parties}
     current = list(ActivityParty.objects.filter(activity=activity).current()) if parties else []
@@ -237,7 +223,7 @@ def _record_children_change(
 ) -> None:
     """Audit a change of parties or budget lines, as a new version of the activity (unless
     the activity's own fields already made one: `start_version` is then the version before)."""
-    changes = audit.diff(before, _children_snapshot(activity))
+    changes = audit.diff(before, activity.audit_extra())
     if not changes:
         return
     if start_version is None or activity.version == start_version:
@@ -336,7 +322,7 @@ def activity_create(
             actor=actor,
             action=AuditEvent.Action.UPDATE,
             instance=activity,
-            changes=audit.diff({}, _children_snapshot(activity)),
+            changes=audit.diff({}, activity.audit_extra()),
         )
     return activity
 
@@ -363,7 +349,7 @@ def activity_update(
         check_status_change(
             actor=actor, activity=activity, new_status=new_status, reason=status_reason
         )
-    before_children = _children_snapshot(activity)
+    before_children = activity.audit_extra()
     draft = dict(data)
     probe = Activity(
         plan=activity.plan,
@@ -411,8 +397,7 @@ def _note_levels(
     current = Activity.objects.values("note_visibility", "note_fields", *NOTE_COLUMNS).get(
         pk=activity.pk
     )
-    kept = current["note_fields"]
-    fields: dict[str, Any] = dict(kept) if isinstance(kept, dict) else {}
+    fields: dict[str, Any] = dict(current["note_fields"])
     level = current["note_visibility"]
     touched = {
         name
@@ -436,7 +421,7 @@ def _note_levels(
 
 def _original(current: Mapping[str, Any], name: str) -> Any:
     """What a field said before a restricted note's content replaced it (as JSON)."""
-    if name in current:
+    if name in NOTE_DATES:
         value = current[name]
         return value.isoformat() if value is not None else None
     return {lang: current[f"{name}_{lang}"] for lang in ("es", "en")}

@@ -31,6 +31,7 @@ from django.db.models.expressions import OrderBy
 from django.utils import timezone
 
 from rumbo.core.i18n import pick
+from rumbo.core.params import is_record_id
 from rumbo.organisations.models import Organisation
 from rumbo.organisations.selectors import organisations_for, working_groups_for
 from rumbo.plans.models import Activity, ActivityParty, PlanElement
@@ -350,7 +351,7 @@ def filter_choices(user: Any, filters: MatrixFilters) -> dict[str, Any]:
 
 def row_for(user: Any, pk: Any) -> MatrixRow | None:
     """One row of the matrix, or None when there is no such activity for this viewer."""
-    if not str(pk).isdigit() or len(str(pk)) > 18:
+    if not is_record_id(pk):
         return None
     qs = matrix_queryset(user, MatrixFilters()).filter(pk=int(pk))
     return next(rows(user, qs), None)

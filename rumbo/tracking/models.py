@@ -15,9 +15,6 @@ from rumbo.core.visibility import Visibility
 from rumbo.plans.models import Activity
 from rumbo.plans.models.activity import ActivityPartQuerySet
 
-# Records about an activity: as visible as the activity, and their own level.
-ActivityChildQuerySet = ActivityPartQuerySet
-
 
 class ConceptNote(VersionedModel):
     """The note completed for every approved activity before it is carried out (2023–2026
@@ -100,7 +97,7 @@ class ConceptNote(VersionedModel):
         settings.AUTH_USER_MODEL, verbose_name=_("authors"), blank=True, related_name="+"
     )
 
-    objects = ActivityChildQuerySet.as_manager()
+    objects = ActivityPartQuerySet.as_manager()
 
     # What a note must say before it can be submitted, in the order the form shows it.
     REQUIRED = (
@@ -150,7 +147,7 @@ class ProgressUpdate(TimeStampedModel):
         _("visible to"), choices=Visibility.choices, default=Visibility.PUBLIC
     )
 
-    objects = ActivityChildQuerySet.as_manager()
+    objects = ActivityPartQuerySet.as_manager()
 
     class Meta:
         ordering = ["-date", "-id"]

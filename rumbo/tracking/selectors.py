@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from rumbo.organisations.selectors import organisations_for
 from rumbo.plans.models import Activity, StatusChange
@@ -62,10 +62,7 @@ def import_sessions_for(user: Any) -> QuerySet[ImportSession]:
 
 
 def get_import_session_for(user: Any, token: str) -> ImportSession:
-    session = import_sessions_for(user).filter(token=token).first()
-    if session is None:
-        raise Http404
-    return session
+    return get_object_or_404(import_sessions_for(user), token=token)
 
 
 def import_session_locked(session: ImportSession) -> ImportSession:

@@ -19,8 +19,12 @@ from .plan import Plan, PlanElement
 
 # What an approved concept note copies into its activity (concept_note_approve). When the
 # note is more restricted than the activity, these keep the note's level: viewers below it
-# read the activity without them.
-NOTE_FIELDS = ("indicators", "assumptions_risks", "start_date", "end_date")
+# read what the activity said before (Activity.redact_for).
+NOTE_TEXTS = ("indicators", "assumptions_risks")
+NOTE_DATES = ("start_date", "end_date")
+NOTE_FIELDS = NOTE_TEXTS + NOTE_DATES
+# The columns holding them (a translated text has one per language).
+NOTE_COLUMNS = tuple(f"{name}_{lang}" for name in NOTE_TEXTS for lang in ("es", "en")) + NOTE_DATES
 
 
 class Activity(PlanContent):
@@ -119,11 +123,10 @@ class Activity(PlanContent):
             if loaded:
                 raise RuntimeError("Activity read without its note level: load note_visibility.")
             return
-        if self.note_visibility <= clearance or not isinstance(self.note_fields, dict):
+        if self.note_visibility <= clearance:
             return
-        self.redacted = True
         for name, original in self.note_fields.items():
-            if name in {"start_date", "end_date"}:
+            if name in NOTE_DATES:
                 setattr(self, name, dt.date.fromisoformat(original) if original else None)
             else:
                 for lang in ("es", "en"):
