@@ -170,9 +170,33 @@ def test_forms_saved_unchanged_keep_their_amounts(browser, site, lang, save):
     page.get_by_role("button", name=save, exact=True).click()
     expect(page.locator(".errorlist")).to_have_count(0)
     page.goto(f"{site}/{lang}/activities/{activity.pk}/note/edit/")
-    page.locator("button[type=submit]").first.click()
+    page.locator("main form button[type=submit]").first.click()
     expect(page.locator(".errorlist")).to_have_count(0)
+    expect(page.locator(".messages")).to_be_visible()  # "Concept note saved."
     page.close()
     line = BudgetLine.objects.get(activity=activity)
     assert (line.amount, line.committed) == (Decimal("15000.50"), Decimal("1234.56"))
     assert ConceptNote.objects.get(activity=activity).budget_amount == Decimal("15000.50")
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_plan_and_element_forms_saved_unchanged_change_nothing(browser, site, lang):
+    """Saved unchanged in a browser, the plan and element forms are accepted and leave the
+    records as they were (no new version, no audit row)."""
+    from rumbo.core.models import AuditEvent
+    from rumbo.plans.models import Plan, PlanElement
+
+    plan = Plan.objects.get(code="crm-sp-2023-2026")
+    element = PlanElement.objects.filter(plan=plan).order_by("depth", "order").first()
+    events = AuditEvent.objects.count()
+    page = browser.new_page()
+    log_in(page, site, "secretaria")
+    for path in (f"plans/{plan.code}/edit/", f"elements/{element.pk}/edit/"):
+        page.goto(f"{site}/{lang}/{path}")
+        page.locator("main form button[type=submit]").first.click()
+        expect(page.locator(".errorlist")).to_have_count(0)
+        expect(page).to_have_url(f"{site}/{lang}/plans/{plan.code}/")
+    page.close()
+    assert Plan.objects.get(pk=plan.pk).version == plan.version
+    assert PlanElement.objects.get(pk=element.pk).version == element.version
+    assert AuditEvent.objects.count() == events
