@@ -330,8 +330,8 @@ def bench_model(bench: Bench, settings: Settings, workdir: Path) -> dict[str, An
     log(f"{bench.name}: one run")
     engines: dict[str, Engine] = {"ours": ours}
     engines |= {peer: Looped(PEERS[peer], bench.path, bench.outputs) for peer in PEERS}
-    for engine in engines.values():
-        engine.run(member(values, 0))
+    for warm in engines.values():  # compiles and caches, untimed
+        warm.run(member(values, 0))
     runs = rounds(
         {name: partial(run_time, engine, values) for name, engine in engines.items()},
         settings.repeat,

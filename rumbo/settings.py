@@ -248,6 +248,20 @@ RUMBO_ADDRESS_FAILURE_LIMIT = 50
 # the client address is REMOTE_ADDR: behind a proxy every client would share the proxy's.
 RUMBO_PROXY_COUNT = int(os.environ.get("RUMBO_PROXY_COUNT", "0"))
 
+# Mail (password resets): printed on the console unless a mail server is configured.
+EMAIL_HOST = os.environ.get("RUMBO_EMAIL_HOST", "")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = int(os.environ.get("RUMBO_EMAIL_PORT", "587"))
+    EMAIL_HOST_USER = os.environ.get("RUMBO_EMAIL_USER", "")
+    EMAIL_HOST_PASSWORD = os.environ.get("RUMBO_EMAIL_PASSWORD", "")
+    EMAIL_USE_TLS = _env_bool("RUMBO_EMAIL_TLS", True)  # STARTTLS
+    EMAIL_USE_SSL = _env_bool("RUMBO_EMAIL_SSL", False)  # implicit TLS (port 465)
+    EMAIL_TIMEOUT = 30
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = os.environ.get("RUMBO_DEFAULT_FROM_EMAIL", "rumbo@localhost")
+
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

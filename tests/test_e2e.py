@@ -100,7 +100,7 @@ def test_secretariat_updates_an_activity_status_by_keyboard(browser, site):
     expect(page.get_by_text("Activity saved.")).to_be_visible()
     expect(page.locator("dd.status-in_progress")).to_have_text("In progress")
     page.get_by_role("link", name="History").click()
-    expect(page.get_by_role("cell", name="not_started").first).to_be_visible()
+    expect(page.get_by_role("cell", name="Not reported").first).to_be_visible()
     expect(page.get_by_role("cell", name="in_progress").first).to_be_visible()
     page.close()
 

@@ -72,6 +72,12 @@ class MatrixUpdateSerializer(serializers.Serializer):
     indicators_es = serializers.CharField(required=False, allow_blank=True)
     indicators_en = serializers.CharField(required=False, allow_blank=True)
     status_reason = serializers.CharField(required=False, allow_blank=True)
+    status_date = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text="When the work changed status (today when absent): the semester figures "
+        "count the change on this date.",
+    )
 
 
 # The note's translated texts the author writes (the review comments are the reviewer's).

@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from . import views, views_tracking
+from . import docs, views, views_tracking
 
 router = DefaultRouter()
 router.register("plans", views.PlanViewSet, basename="plan")
@@ -16,6 +16,7 @@ router.register(
 )
 
 urlpatterns = [
+    path("", docs.api_home, name="api-home"),  # the page for people, in their language
     path("v1/", include(router.urls)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
 ]

@@ -95,6 +95,7 @@ class MatrixViewSet(CheckedInputMixin, viewsets.GenericViewSet):
         data = dict(body.validated_data)
         version = data.pop("version")
         reason = data.pop("status_reason", "")
+        status_date = data.pop("status_date", None)
         run_service(
             lambda: plan_services.activity_update(
                 actor=request.user,
@@ -102,6 +103,7 @@ class MatrixViewSet(CheckedInputMixin, viewsets.GenericViewSet):
                 data=data,
                 expected_version=version,
                 status_reason=reason,
+                status_date=status_date,
             )
         )
         return self.retrieve(request, pk)

@@ -45,6 +45,14 @@ class AuditEvent(models.Model):
         CREATE = "create", _("created")
         UPDATE = "update", _("changed")
         DELETE = "delete", _("deleted")
+        # Named changes: what happened, not just "changed" (see audit.named_action).
+        STATUS = "status", _("status change")
+        SUBMIT = "submit", _("submission for approval")
+        APPROVE = "approve", _("approval")
+        RETURN = "return", _("return with comments")
+        ATTACH = "attach", _("evidence added")
+        IMPORT = "import", _("import from a workbook")
+        SEED = "seed", _("load from the seed files")
 
     at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
     # PROTECT: a person who acted stays identifiable. Deleting them would rewrite history

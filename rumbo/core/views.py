@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -21,6 +23,11 @@ HISTORY_KINDS = {
 }
 
 
+def may_read_history(user: Any, kind: str) -> bool:
+    """Who may open a record's history page (its links are shown to them only)."""
+    return kind in HISTORY_KINDS and can_read_audit(user)
+
+
 def home(request: HttpRequest) -> HttpResponse:
     plans = list(plans_for(request.user).order_by("-period_start", "code"))
     return render(request, "core/home.html", {"plans": plans})
@@ -34,7 +41,7 @@ def record_history(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     record = model.objects.visible_to(request.user).filter(pk=pk).first()
     if record is None:
         raise Http404
-    if not can_read_audit(request.user):
+    if not may_read_history(request.user, kind):
         raise PermissionDenied
     return render(
         request,

@@ -52,11 +52,14 @@ class Body(VersionedModel):
 
     class Kind(models.TextChoices):
         VICE_MINISTERIAL = "vice_ministerial", _("Vice-Ministerial Meeting")
-        GRCM = "grcm", _("Regional Consultation Group")
+        GRCM = "grcm", _("Regional Consultation Group on Migration")
         WORKING_GROUP = "working_group", _("Working group")
         AD_HOC_GROUP = "ad_hoc_group", _("Ad hoc group")
         TROIKA = "troika", _("Troika")
-        PPT = "ppt", _("Pro tempore presidency")
+        PPT = "ppt", _("Presidency Pro-Tempore")
+        LIAISON_NETWORK = "liaison_network", _("Liaison officers network")
+        FOCAL_POINTS = "focal_points", _("Focal points")
+        MECHANISM = "mechanism", _("Coordination mechanism")
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
@@ -103,11 +106,11 @@ class User(AbstractUser):
 
     class Role(models.TextChoices):
         SECRETARIAT = "secretariat", _("Executive Secretariat")
-        PPT = "ppt", _("Pro tempore presidency")
+        PPT = "ppt", _("Presidency Pro-Tempore")
         FOCAL_POINT = "focal_point", _("Focal point")
         WG_MEMBER = "wg_member", _("Working-group member")
         OBSERVER = "observer", _("Observer")
-        CIVIL_SOCIETY = "civil_society", _("Civil society (RROCM)")
+        CIVIL_SOCIETY = "civil_society", _("Civil society (RNCOM)")
 
     CLEARANCE = {
         Role.SECRETARIAT: Visibility.MEMBERS,

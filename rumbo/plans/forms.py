@@ -130,6 +130,16 @@ class ActivityForm(BilingualFormMixin, forms.ModelForm):
         ),
     )
 
+    status_date = forms.DateField(
+        label=_("Date of the status change"),
+        required=False,
+        widget=DATE,
+        help_text=_(
+            "When the work changed status, if the status changes (today if left empty): "
+            "the semester figures count it on this date."
+        ),
+    )
+
     class Meta:
         model = Activity
         fields = [
@@ -138,11 +148,14 @@ class ActivityForm(BilingualFormMixin, forms.ModelForm):
             *bilingual("title", "description"),
             "working_group",
             "start_date",
+            "start_precision",
             "end_date",
+            "end_precision",
             "term",
             "plan_year",
             *bilingual("recurrence", "schedule_note"),
             "status",
+            "status_date",
             *bilingual(
                 "indicators", "assumptions_risks", "responsible_note", "references", "notes"
             ),
@@ -175,7 +188,15 @@ class ActivityForm(BilingualFormMixin, forms.ModelForm):
         )
         self.fields["working_group"].queryset = working_groups_for(user)
         self.fields["plan_year"].help_text = _("1 to %(n)s") % {"n": plan.plan_years}
+        for name in ("start_precision", "end_precision"):
+            self.fields[name].required = False  # a day when not said
         bind_version(self)
+
+    def clean_start_precision(self) -> str:
+        return self.cleaned_data.get("start_precision") or Activity.Precision.DAY
+
+    def clean_end_precision(self) -> str:
+        return self.cleaned_data.get("end_precision") or Activity.Precision.DAY
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -17,7 +18,7 @@ from rumbo.core.services import ConflictError, audited_create, audited_update
 from rumbo.core.visibility import Visibility
 
 from .models import Activity, ActivityParty, BudgetLine, Plan, PlanElement, StatusChange
-from .models.activity import NOTE_COLUMNS, NOTE_DATES, NOTE_FIELDS
+from .models.activity import NOTE_COLUMNS, NOTE_DATES, NOTE_FIELDS, spread
 
 STARTED = {Activity.Status.IN_PROGRESS, Activity.Status.FINISHED}
 
@@ -271,16 +272,24 @@ def record_status_change(
     old_status: str,
     reason: str = "",
     reason_visibility: int = Visibility.PUBLIC,
+    happened_on: dt.date | None = None,
 ) -> None:
-    """Add to the status history. The reason keeps the level of the record it came from
+    """Add to the status history, dated when the work happened (`happened_on`, today when not
+    given) and when it was recorded. The reason keeps the level of the record it came from
     (a members-only progress update's reason is not shown below members)."""
     if old_status == activity.status:
         return
+    now = timezone.now()
+    if happened_on is not None and happened_on > timezone.localdate(now):
+        raise ValidationError(
+            {"status_date": _("The date of a status change cannot be in the future.")}
+        )
     StatusChange.objects.create(
         activity=activity,
         old_status=old_status,
         new_status=activity.status,
-        at=timezone.now(),
+        happened_on=happened_on or timezone.localdate(now),
+        at=now,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         reason=reason,
         visibility=reason_visibility,
@@ -301,6 +310,7 @@ def activity_create(
     parties: Sequence[PartyRow] = (),
     budget_lines: Sequence[BudgetRow] = (),
     status_reason: str = "",
+    status_date: dt.date | None = None,
 ) -> Activity:
     activity = Activity(plan=plan)
     new_status = data.get("status", Activity.Status.NOT_STARTED)
@@ -309,18 +319,21 @@ def activity_create(
         if name in data:
             setattr(activity, name, data[name])
     activity.effective_visibility = _activity_level(activity)
-    activity = audited_create(actor=actor, instance=activity, data=data)
+    activity = audited_create(
+        actor=actor, instance=activity, data={**data, **_precisions(None, data)}
+    )
     record_status_change(
         actor=actor,
         activity=activity,
         old_status=Activity.Status.NOT_STARTED,
         reason=status_reason,
+        happened_on=status_date,
     )
     if parties or budget_lines:
         _replace_children(activity, parties, budget_lines)
         audit.record(
             actor=actor,
-            action=AuditEvent.Action.UPDATE,
+            action=AuditEvent.Action.CREATE,
             instance=activity,
             changes=audit.diff({}, activity.audit_extra()),
         )
@@ -339,6 +352,7 @@ def activity_update(
     status_reason: str = "",
     reason_visibility: int = Visibility.PUBLIC,
     note_level: int | None = None,
+    status_date: dt.date | None = None,
 ) -> Activity:
     """Change an activity (and, when given, its parties and budget lines). `note_level` is
     set by a concept note's approval: the note's content keeps that level in the activity
@@ -358,6 +372,7 @@ def activity_update(
     )
     draft["effective_visibility"] = _activity_level(probe)
     draft.update(_note_levels(activity, draft, note_level))
+    draft.update(_precisions(activity, draft))
     start_version = activity.version
     activity = audited_update(
         actor=actor,
@@ -372,6 +387,7 @@ def activity_update(
         old_status=old_status,
         reason=status_reason,
         reason_visibility=reason_visibility,
+        happened_on=status_date,
     )
     if parties is None and budget_lines is None:
         return activity
@@ -384,6 +400,27 @@ def activity_update(
         actor=actor, activity=activity, before=before_children, start_version=start_version
     )
     return activity
+
+
+def _precisions(activity: Activity | None, data: Mapping[str, Any]) -> dict[str, Any]:
+    """Dates at the precision they are given. With a precision (the edit form), a month or a
+    year stands for its first day (a start) or last day (an end); without one (the matrix,
+    the API), a date typed anew is a day, and a date left as it was keeps its precision (an
+    unchanged "July 2023" stays July 2023)."""
+    stored = (
+        Activity.objects.values("start_date", "end_date").get(pk=activity.pk)
+        if activity is not None and activity.pk
+        else {"start_date": None, "end_date": None}
+    )
+    out: dict[str, Any] = {}
+    for which in ("start", "end"):
+        date_key, precision_key = f"{which}_date", f"{which}_precision"
+        if precision_key in data:
+            if data.get(date_key):
+                out[date_key] = spread(data[date_key], data[precision_key], end=which == "end")
+        elif date_key in data and data[date_key] != stored[date_key]:
+            out[precision_key] = Activity.Precision.DAY
+    return out
 
 
 def _note_levels(

@@ -15,7 +15,7 @@ class SdgTargetTranslation(TranslationOptions):
 
 @register(Plan)
 class PlanTranslation(TranslationOptions):
-    fields = ("title", "short_title", "description", "source")
+    fields = ("title", "short_title", "description", "source", "status_note")
 
 
 @register(PlanStatement)

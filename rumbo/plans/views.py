@@ -15,6 +15,7 @@ from rumbo.core.forms import apply_service_errors
 
 from . import selectors, services
 from .access import can_create_plan, can_edit_plan, can_read_audit
+from .extensions import activity_context
 from .forms import (
     ActivityForm,
     BudgetFormSet,
@@ -51,9 +52,6 @@ def plan_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    from rumbo.tracking.access import can_report_on
-    from rumbo.tracking.selectors import follow_up_for
-
     activity = selectors.get_activity_for(request.user, pk)
     return render(
         request,
@@ -63,8 +61,8 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "plan": activity.plan,
             "can_edit": can_edit_plan(request.user, activity.plan),
             "can_read_audit": can_read_audit(request.user),
-            "can_report": can_report_on(request.user, activity),
-            "follow_up": follow_up_for(request.user, activity),
+            # Follow-up's concept note and progress (see extensions.py).
+            **activity_context(request.user, activity),
         },
     )
 
@@ -192,8 +190,10 @@ def _activity_page(request: HttpRequest, plan: Plan, activity: Any = None) -> Ht
     if request.method == "POST" and not (parties.is_valid() and budget.is_valid()):
         form.add_error(None, _("Check the responsible parties and budget lines below."))
     if valid:
-        data = {k: v for k, v in form.cleaned_data.items() if k not in {"version", "status_reason"}}
+        extra = {"version", "status_reason", "status_date"}
+        data = {k: v for k, v in form.cleaned_data.items() if k not in extra}
         reason = form.cleaned_data.get("status_reason", "")
+        status_date = form.cleaned_data.get("status_date")
         try:
             if activity is None:
                 activity = services.activity_create(
@@ -203,6 +203,7 @@ def _activity_page(request: HttpRequest, plan: Plan, activity: Any = None) -> Ht
                     parties=formset_rows(parties),
                     budget_lines=formset_rows(budget),
                     status_reason=reason,
+                    status_date=status_date,
                 )
             else:
                 services.activity_update(
@@ -213,6 +214,7 @@ def _activity_page(request: HttpRequest, plan: Plan, activity: Any = None) -> Ht
                     parties=formset_rows(parties),
                     budget_lines=formset_rows(budget),
                     status_reason=reason,
+                    status_date=status_date,
                 )
         except ValidationError as exc:
             apply_service_errors(form, exc)

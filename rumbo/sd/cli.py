@@ -112,9 +112,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         options = dict(method=args.method, variables=variables, save_every=args.save_every,
                        seed=args.seed)  # fmt: skip
         if args.command == "run":
-            result = model.run(_settings(args.set), **options)  # type: ignore[arg-type]
+            result = model.run(_settings(args.set), **options)
         else:
-            result = model.ensemble(_read_params(args.params), **options)  # type: ignore[arg-type]
+            result = model.ensemble(_read_params(args.params), **options)
         if args.csv:
             with args.csv.open("w", newline="", encoding="utf-8") as handle:
                 write_csv(result, handle)

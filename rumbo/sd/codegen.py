@@ -8,6 +8,7 @@ and only what the requested outputs need is computed at all.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -15,41 +16,15 @@ import numpy as np
 
 from . import expr as E
 from . import runtime as rt
+from .builtins import BUILTINS, namespace
 from .compiler import Flat, Slot
 from .errors import ModelError
 from .xmile import SimSpecs, step_count
 
-_DYNAMIC_CALLS = {"TIME", "STEP", "PULSE", "RAMP"}
-_RANDOM_METHODS = {
-    "RANDOM": "uniform", "UNIFORM": "uniform", "NORMAL": "normal", "LOGNORMAL": "lognormal",
-    "EXPRND": "exprnd", "POISSON": "poisson", "TRIANGULAR": "triangular", "WEIBULL": "weibull",
-}  # fmt: skip
-_FUNCTIONS = {
-    "ABS": ("abs", "_np.abs"), "EXP": ("_m.exp", "_np.exp"), "LN": ("_m.log", "_np.log"),
-    "LOG10": ("_m.log10", "_np.log10"), "SQRT": ("_m.sqrt", "_np.sqrt"),
-    "SIN": ("_m.sin", "_np.sin"), "COS": ("_m.cos", "_np.cos"), "TAN": ("_m.tan", "_np.tan"),
-    "ARCSIN": ("_m.asin", "_np.arcsin"), "ARCCOS": ("_m.acos", "_np.arccos"),
-    "ARCTAN": ("_m.atan", "_np.arctan"), "SINH": ("_m.sinh", "_np.sinh"),
-    "COSH": ("_m.cosh", "_np.cosh"), "TANH": ("_m.tanh", "_np.tanh"),
-    "INT": ("_floor", "_np.floor"), "ROUND": ("_round", "_round_v"),
-    "SIGN": ("_sign", "_np.sign"), "SAFEDIV": ("_safediv", "_safediv_v"),
-    "XIDZ": ("_xidz", "_xidz_v"), "ZIDZ": ("_zidz", "_zidz_v"), "LOG": ("_log", "_log_v"),
-    "POW": ("_m.pow", "_np.power"), "EXPONENT": ("_m.pow", "_np.power"),
-    "#TRUNC": ("_trunc", "_np.trunc"), "#FMOD": ("_m.fmod", "_np.fmod"),
-}  # fmt: skip
-_TIMED = {"STEP": ("_step", "_step_v"), "RAMP": ("_ramp", "_ramp_v")}
 _COMPARE = {"=": "==", "<>": "!=", "<": "<", "<=": "<=", ">": ">", ">=": ">="}
 
-NAMESPACE: dict[str, object] = {
-    "_np": np, "_floor": rt.floor_s, "_trunc": rt.trunc_s,
-    "_round": rt.round_s, "_round_v": rt.round_v,
-    "_sign": rt.sign_s, "_safediv": rt.safediv_s, "_safediv_v": rt.safediv_v,
-    "_xidz": rt.xidz_s, "_xidz_v": rt.xidz_v, "_zidz": rt.zidz_s, "_zidz_v": rt.zidz_v,
-    "_log": rt.log_s, "_log_v": rt.log_v,
-    "_step": rt.step_s, "_step_v": rt.step_v, "_ramp": rt.ramp_s, "_ramp_v": rt.ramp_v,
-    "_pulse": rt.pulse_s, "_pulse_v": rt.pulse_v, "_stddev": rt.stddev,
-    "_delay_read": rt.delay_read,
-}  # fmt: skip
+# What generated code reads besides the builtins (see :func:`builtins.namespace`).
+NAMESPACE: dict[str, object] = {"_np": np, "_m": math, "_delay_read": rt.delay_read}
 
 
 def refs(node: E.Node | None, acc: set[str] | None = None) -> set[str]:
@@ -75,7 +50,8 @@ def _varies(node: E.Node | None) -> bool:
     """Whether an expression changes with time by itself (not through what it references)."""
     match node:
         case E.Call(fn, args):
-            return fn in _DYNAMIC_CALLS or fn in _RANDOM_METHODS or any(_varies(a) for a in args)
+            builtin = BUILTINS.get(fn)
+            return (builtin is not None and builtin.varies) or any(_varies(a) for a in args)
         case E.Unary(_, x):
             return _varies(x)
         case E.Binary(_, a, b):
@@ -203,15 +179,14 @@ class Plan:
     def program(self, saved: list[str], backend: str, method: str, save_every: int) -> Program:
         generator = _Generator(self, saved, backend, method, save_every)
         source = generator.source()
-        namespace = dict(NAMESPACE)
-        namespace.update({name: np.float64(v) for v, name in generator.literals.items()})
-        namespace["_m"] = __import__("math")
+        names = {**NAMESPACE, **namespace(backend)}
+        names.update({name: np.float64(v) for v, name in generator.literals.items()})
         for i, table in enumerate(self.tables):
             make = rt.scalar_table if backend == "scalar" else rt.vector_table
-            namespace[f"_lk{i}"] = make(table)
+            names[f"_lk{i}"] = make(table)
         code = compile(source, "<rumbo.sd model>", "exec")
-        exec(code, namespace)  # nosec B102 # code from _Generator's templates; equations are only parsed
-        return Program(source, namespace["_run"], saved)  # type: ignore[arg-type]
+        exec(code, names)  # nosec B102 # code from _Generator's templates; equations are only parsed
+        return Program(source, names["_run"], saved)  # type: ignore[arg-type]
 
 
 class _Generator:
@@ -290,42 +265,19 @@ class _Generator:
     def call(self, node: E.Call) -> str:
         fn, args = node.fn, node.args
         vals = [self.value(a) for a in args]
-        joined = ", ".join(vals)
-        pick = 1 if self.vector else 0
-        if fn == "TIME":
-            return "t"
-        if fn == "DT":
-            return repr(self.plan.specs.dt)
-        if fn == "STARTTIME":
-            return repr(self.plan.specs.start)
-        if fn == "STOPTIME":
-            return repr(self.plan.specs.stop)
-        if fn == "#LOOKUP":
+        builtin = BUILTINS.get(fn)
+        if builtin is None:
+            raise ModelError(f"function {fn} not understood")
+        if builtin.kind == "time":
+            return repr(getattr(self.plan.specs, builtin.spec)) if builtin.spec else "t"
+        if builtin.kind == "function":
+            clock = ["t" if c == "t" else repr(self.plan.specs.dt) for c in builtin.clock]
+            return f"{builtin.code}({', '.join([*clock, *vals])})"
+        if builtin.kind == "random":
+            return f"_R.{builtin.method}({vals[0]}, step, {', '.join(vals[1:])})"
+        if builtin.kind == "table":
             assert isinstance(args[0], E.Num)  # nosec B101 # invariant, narrows the type
             return f"_lk{int(args[0].value)}({vals[1]})"
-        if fn in _FUNCTIONS:
-            return f"{_FUNCTIONS[fn][pick]}({joined})"
-        if fn in _TIMED:
-            return f"{_TIMED[fn][pick]}(t, {joined})"
-        if fn == "PULSE":
-            return f"{'_pulse_v' if self.vector else '_pulse'}(t, {self.plan.specs.dt!r}, {joined})"
-        if fn in ("MIN", "MAX"):
-            if not self.vector:
-                return f"{fn.lower()}({joined})"
-            out = vals[0]
-            for v in vals[1:]:
-                out = f"_np.{'minimum' if fn == 'MIN' else 'maximum'}({out}, {v})"
-            return out
-        if fn == "SUM":
-            return f"({' + '.join(vals)})"
-        if fn == "PROD":
-            return f"({' * '.join(vals)})"
-        if fn == "MEAN":
-            return f"(({' + '.join(vals)}) / {len(vals)})"
-        if fn == "STDDEV":
-            return f"_stddev({joined})"
-        if fn in _RANDOM_METHODS:
-            return f"_R.{_RANDOM_METHODS[fn]}({vals[0]}, step, {', '.join(vals[1:])})"
         raise ModelError(f"function {fn} not understood")
 
     # statements

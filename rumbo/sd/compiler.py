@@ -9,24 +9,13 @@ TREND, INIT, PREVIOUS) become hidden stocks or special slots. What comes out is 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import expr as E
+from .builtins import BUILTINS, TIME_NAMES
 from .errors import ModelError
 from .xmile import Dimension, GraphicalFunction, Macro, ModelDef, Project, Variable
-
-TIME_NAMES = {"time": "TIME", "dt": "DT", "starttime": "STARTTIME", "stoptime": "STOPTIME"}
-REDUCERS = {"SUM", "MEAN", "SIZE", "STDDEV", "PROD", "MIN", "MAX"}
-RANDOM = {
-    "RANDOM", "UNIFORM", "NORMAL", "LOGNORMAL", "EXPRND", "POISSON", "TRIANGULAR", "WEIBULL",
-}  # fmt: skip
-SIMPLE = {
-    "ABS": 1, "EXP": 1, "LN": 1, "LOG10": 1, "SQRT": 1, "SIN": 1, "COS": 1, "TAN": 1,
-    "ARCSIN": 1, "ARCCOS": 1, "ARCTAN": 1, "SINH": 1, "COSH": 1, "TANH": 1, "INT": 1,
-    "ROUND": 1, "SIGN": 1, "MOD": 2, "POW": 2, "SAFEDIV": (2, 3), "XIDZ": 3, "ZIDZ": 2,
-    "STEP": 2, "PULSE": (2, 3), "RAMP": (2, 3), "LOG": (1, 2), "PI": 0, "EXPONENT": 2,
-    "#TRUNC": 1, "#FMOD": 2,
-}  # fmt: skip
 
 
 @dataclass
@@ -361,13 +350,14 @@ def _expand(flat: Flat | None, ctx: Ctx, node: E.Node) -> list[E.Node]:
 
 def _call(flat: Flat | None, ctx: Ctx, node: E.Call) -> E.Node:
     fn, args = node.fn, node.args
-    if fn in REDUCERS and (len(args) == 1 or fn in ("SUM", "MEAN", "SIZE", "STDDEV", "PROD")):
+    builtin = BUILTINS.get(fn)
+    if builtin is not None and builtin.reducer and (len(args) == 1 or not builtin.elementwise):
         items: list[E.Node] = []
         for arg in args:
             items.extend(_expand(flat, ctx, arg))
         if fn == "SIZE":
             return E.Num(float(len(items)))
-        if fn in ("MIN", "MAX") and len(items) == 1:
+        if builtin.elementwise and len(items) == 1:
             return items[0]  # the extreme of one value (an array of one element)
         return E.Call(fn, tuple(items))
     if flat is None:
@@ -388,27 +378,27 @@ def _call(flat: Flat | None, ctx: Ctx, node: E.Call) -> E.Node:
     stateful = _STATEFUL.get(fn)
     if stateful is not None:
         return stateful(flat, ctx, rargs)
-    if fn in RANDOM:
+    if builtin is not None and builtin.kind == "random":
         flat.random_sites += 1
         return E.Call(fn, (E.Num(flat.random_sites - 1), *rargs))
-    if fn in ("MIN", "MAX") and len(rargs) >= 2:
-        return E.Call(fn, rargs)
-    if fn in ("IF THEN ELSE",) and len(rargs) == 3:
+    if fn == "IF THEN ELSE" and len(rargs) == 3:
         return E.If(*rargs)
     if fn == "MOD" and len(rargs) == 2:
         return E.Call("#FMOD", rargs) if ctx.scope.vensim else E.Binary("mod", *rargs)
     if fn == "INTEGER" or (fn == "INT" and ctx.scope.vensim):
         fn = "#TRUNC"  # Vensim's INTEGER truncates towards zero; XMILE's INT floors
-    if fn in TIME_NAMES.values() and not rargs:
+    if builtin is not None and builtin.kind == "time" and not rargs:
         return E.Call(fn, ())
     if fn == "PI" and not rargs:
         return E.Num(3.141592653589793)
-    arity = SIMPLE.get(fn)
-    if arity is None:
+    builtin = BUILTINS.get(fn)
+    if builtin is None or builtin.kind not in ("function", "rewrite"):
         raise ctx.error(f"unknown function or macro {fn}")
-    low, high = arity if isinstance(arity, tuple) else (arity, arity)
+    low, high = builtin.arity
     if not low <= len(rargs) <= high:
         raise ctx.error(f"{fn} takes {low}–{high} arguments, not {len(rargs)}")
+    if builtin.kind == "rewrite":  # the right number of arguments, of a form not rewritten
+        raise ctx.error(f"unknown function or macro {fn}")
     return E.Call(fn, rargs)
 
 
@@ -428,6 +418,8 @@ def _macro(flat: Flat, ctx: Ctx, macro: Macro, args: tuple[E.Node, ...]) -> E.No
 
 
 # -- stateful builtins: hidden stocks and special slots -----------------------------------------
+
+Builder = Callable[[Flat, Ctx, tuple[E.Node, ...]], E.Node]
 
 
 def _stock(flat: Flat, ctx: Ctx, kind: str, init: E.Node, rate: E.Node) -> str:
@@ -470,7 +462,7 @@ def _smooth(flat: Flat, ctx: Ctx, fn: str, x: E.Node, time: E.Node, n: int,
     return previous
 
 
-def _smth(n: int | None) -> object:
+def _smth(n: int | None) -> Builder:
     def build(flat: Flat, ctx: Ctx, args: tuple[E.Node, ...]) -> E.Node:
         fn = f"SMTH{n}" if n else "SMTHN"
         if n:
@@ -497,7 +489,7 @@ def _material(flat: Flat, ctx: Ctx, fn: str, x: E.Node, time: E.Node, n: int,
     return inflow
 
 
-def _delayn(n: int | None) -> object:
+def _delayn(n: int | None) -> Builder:
     def build(flat: Flat, ctx: Ctx, args: tuple[E.Node, ...]) -> E.Node:
         fn = f"DELAY{n}" if n else "DELAYN"
         if n:
@@ -546,7 +538,7 @@ def _previous(flat: Flat, ctx: Ctx, args: tuple[E.Node, ...]) -> E.Node:
     return E.Ref(key)
 
 
-_STATEFUL = {
+_STATEFUL: dict[str, Builder] = {
     "SMTH1": _smth(1), "SMTH3": _smth(3), "SMTHN": _smth(None),
     "DELAY1": _delayn(1), "DELAY3": _delayn(3), "DELAYN": _delayn(None),
     "TREND": _trend, "DELAY": _delay, "INIT": _init, "PREVIOUS": _previous,

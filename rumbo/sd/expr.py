@@ -24,6 +24,17 @@ def canonical(name: str) -> str:
     return " ".join(name.split()).lower()
 
 
+def canonical_column(name: str) -> str:
+    """A result column's name made canonical, subscripts included: "Stock A[B, c]" and
+    "stock_a[b,C]" are one column."""
+    name = name.strip()
+    if "[" in name and name.endswith("]"):
+        base, _, subs = name[:-1].partition("[")
+        parts = [canonical(p) for p in subs.split(",")]
+        return f"{canonical(base)}[{','.join(parts)}]"
+    return canonical(name)
+
+
 @dataclass(frozen=True)
 class Num:
     value: float

@@ -13,7 +13,7 @@ from . import xmile
 from .codegen import Plan, Program
 from .compiler import clamp_uniflows, flatten
 from .errors import ModelError
-from .expr import canonical
+from .expr import canonical_column
 from .results import Result
 from .runtime import Random
 from .xmile import step_count
@@ -44,7 +44,7 @@ class Model:
         self._by_name: dict[str, list[str]] = {}
         for key in self._visible:
             slot = self.plan.slots[key]
-            self._by_name.setdefault(_norm(slot.label), []).append(key)
+            self._by_name.setdefault(canonical_column(slot.label), []).append(key)
             base = key.split("[", 1)[0]
             if "[" in key:
                 self._by_name.setdefault(base, []).append(key)
@@ -161,7 +161,7 @@ class Model:
 
     def keys(self, name: str) -> list[str]:
         """The slots a name means: a variable (all its elements) or one element."""
-        found = self._by_name.get(_norm(name))
+        found = self._by_name.get(canonical_column(name))
         if not found:
             raise ModelError(f"no variable called {name!r} in the model")
         return found
@@ -268,15 +268,6 @@ def member_count(arrays: Mapping[str, np.ndarray], members: int | None) -> int:
     if wrong:
         raise ModelError(f"{members} members, but " + ", ".join(wrong))
     return members
-
-
-def _norm(name: str) -> str:
-    name = name.strip()
-    if "[" in name and name.endswith("]"):
-        base, _, subs = name[:-1].partition("[")
-        parts = [canonical(p) for p in subs.split(",")]
-        return f"{canonical(base)}[{','.join(parts)}]"
-    return canonical(name)
 
 
 def load(path: str | Path) -> Model:

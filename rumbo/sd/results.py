@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from .expr import canonical_column
+
 
 @dataclass
 class Result:
@@ -20,18 +22,14 @@ class Result:
     _index: dict[str, str] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        from .model import _norm
-
-        self._index = {_norm(name): name for name in self.data}
+        self._index = {canonical_column(name): name for name in self.data}
 
     @property
     def columns(self) -> list[str]:
         return list(self.data)
 
     def __getitem__(self, name: str) -> np.ndarray:
-        from .model import _norm
-
-        key = self._index.get(_norm(name))
+        key = self._index.get(canonical_column(name))
         if key is None:
             raise KeyError(name)
         return self.data[key]

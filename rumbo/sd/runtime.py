@@ -5,14 +5,23 @@ arrays over the ensemble axis (many members at once). Both give the same numbers
 from __future__ import annotations
 
 import math
+import operator
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
+from functools import reduce
+from typing import Any
 
 import numpy as np
+import numpy.typing as npt
 
 from .xmile import GraphicalFunction
 
 _EPS = 1e-9
+
+# What the vector flavour takes: a float (a constant of the model) or an array over the
+# ensemble's members; and what it gives.
+Values = float | npt.NDArray[np.float64]
+Array = npt.NDArray[np.float64]
 
 
 # -- graphical functions ------------------------------------------------------------------------
@@ -43,7 +52,7 @@ def scalar_table(gf: GraphicalFunction) -> Callable[[float], float]:
     return lookup
 
 
-def vector_table(gf: GraphicalFunction) -> Callable[[object], object]:
+def vector_table(gf: GraphicalFunction) -> Callable[[Values], Values]:
     """Table lookups over arrays: the cell's index, then one multiply-add (np.interp's binary
     search is several times slower on the small tables models use)."""
     xs, ys, kind = np.asarray(gf.xs, float), np.asarray(gf.ys, float), gf.kind
@@ -57,10 +66,10 @@ def vector_table(gf: GraphicalFunction) -> Callable[[object], object]:
         x0, inv, top = xs[0], 1.0 / steps[0], float(n - 1)
         rise = np.append(np.diff(ys), 0.0)
 
-        def grid(x: object) -> object:
-            u = np.subtract(x, x0)
+        def grid(x: Values) -> Values:
+            u: Array = np.subtract(x, x0)
             if u.ndim == 0:
-                return scalar(float(x))  # type: ignore[arg-type]
+                return scalar(float(x))
             u *= inv
             np.clip(u, 0.0, top, out=u)
             i = u.astype(np.intp)
@@ -72,7 +81,7 @@ def vector_table(gf: GraphicalFunction) -> Callable[[object], object]:
         return grid
     slopes = np.append(np.diff(ys) / np.where(steps == 0, 1.0, steps), 0.0)
 
-    def lookup(x: object) -> object:
+    def lookup(x: Values) -> Values:
         x = np.asarray(x, float)
         if x.ndim == 0:
             return scalar(float(x))
@@ -83,7 +92,8 @@ def vector_table(gf: GraphicalFunction) -> Callable[[object], object]:
         np.minimum(i, n - 2 if kind == "extrapolate" else n - 1, out=i)
         if kind != "extrapolate":
             x = np.minimum(np.maximum(x, xs[0]), xs[-1])
-        return ys.take(i) + (x - xs.take(i)) * slopes.take(i)
+        out: Array = ys.take(i) + (x - xs.take(i)) * slopes.take(i)
+        return out
 
     return lookup
 
@@ -113,18 +123,18 @@ def pulse_s(t: float, dt: float, magnitude: float, first: float, interval: float
     return magnitude / dt if hit else 0.0
 
 
-def step_v(t: float, height: object, start: object) -> object:
+def step_v(t: float, height: Values, start: Values) -> Values:
     return np.where(t + _EPS >= np.asarray(start), height, 0.0)
 
 
-def ramp_v(t: float, slope: object, start: object, end: object = math.inf) -> object:
+def ramp_v(t: float, slope: Values, start: Values, end: Values = math.inf) -> Values:
     start = np.asarray(start, float)
     return np.where(t <= start, 0.0, np.multiply(slope, np.minimum(t, end) - start))
 
 
 def pulse_v(
-    t: float, dt: float, magnitude: object, first: object, interval: object = 0.0
-) -> object:
+    t: float, dt: float, magnitude: Values, first: Values, interval: Values = 0.0
+) -> Values:
     first = np.asarray(first, float)
     interval = np.asarray(interval, float)
     since = np.mod(t - first, np.where(interval > 0, interval, 1.0))
@@ -148,17 +158,17 @@ def xidz_s(a: float, b: float, x: float) -> float:
     return x if b == 0 else a / b
 
 
-def safediv_v(a: object, b: object, alt: object = 0.0) -> object:
+def safediv_v(a: Values, b: Values, alt: Values = 0.0) -> Values:
     b = np.asarray(b, float)
     zero = b == 0
     return np.where(zero, alt, np.divide(a, np.where(zero, 1.0, b)))
 
 
-def zidz_v(a: object, b: object) -> object:
+def zidz_v(a: Values, b: Values) -> Values:
     return safediv_v(a, b, 0.0)
 
 
-def xidz_v(a: object, b: object, x: object) -> object:
+def xidz_v(a: Values, b: Values, x: Values) -> Values:
     return safediv_v(a, b, x)
 
 
@@ -166,7 +176,7 @@ def round_s(x: float) -> float:
     return math.floor(x + 0.5) if x >= 0 else -math.floor(-x + 0.5)
 
 
-def round_v(x: object) -> object:
+def round_v(x: Values) -> Values:
     return np.sign(x) * np.floor(np.abs(x) + 0.5)
 
 
@@ -174,10 +184,31 @@ def sign_s(x: float) -> float:
     return (x > 0) - (x < 0)
 
 
-def stddev(*xs: object) -> object:
+def total(*xs: Any) -> Any:
+    """SUM of an array's elements, added left to right (floats or ensemble arrays)."""
+    return reduce(operator.add, xs)
+
+
+def product(*xs: Any) -> Any:
+    return reduce(operator.mul, xs)
+
+
+def mean(*xs: Any) -> Any:
+    return reduce(operator.add, xs) / len(xs)
+
+
+def minimum_v(*xs: Any) -> Any:
+    return reduce(np.minimum, xs)
+
+
+def maximum_v(*xs: Any) -> Any:
+    return reduce(np.maximum, xs)
+
+
+def stddev(*xs: Values) -> Values:
     n = len(xs)
-    mean = sum(xs) / n  # type: ignore[arg-type]
-    return (sum((x - mean) ** 2 for x in xs) / n) ** 0.5  # type: ignore[operator]
+    mean = sum(xs) / n
+    return (sum((x - mean) ** 2 for x in xs) / n) ** 0.5
 
 
 def floor_s(x: float) -> float:
@@ -192,14 +223,14 @@ def log_s(x: float, base: float = 10.0) -> float:
     return math.log(x) / math.log(base)
 
 
-def log_v(x: object, base: object = 10.0) -> object:
+def log_v(x: Values, base: Values = 10.0) -> Values:
     return np.log(x) / np.log(base)
 
 
 # -- DELAY: a pipeline read from the input's history --------------------------------------------
 
 
-def delay_read(history: Sequence[object], position: object, initial: object) -> object:
+def delay_read(history: Sequence[Values], position: Values, initial: Values) -> Values:
     """The input as it was `position` steps after the start (interpolated), else the initial."""
     pos = np.asarray(position, float)
     if pos.ndim == 0:
@@ -210,7 +241,7 @@ def delay_read(history: Sequence[object], position: object, initial: object) -> 
         frac = p - i
         if frac <= _EPS or i + 1 >= len(history):
             return history[i]
-        return history[i] * (1 - frac) + history[i + 1] * frac  # type: ignore[operator]
+        return history[i] * (1 - frac) + history[i + 1] * frac
     table = np.stack([np.broadcast_to(h, pos.shape) for h in history]) if history else None
     members = np.arange(pos.shape[0])
     i = np.clip(np.floor(pos + _EPS).astype(int), 0, max(len(history) - 1, 0))
@@ -235,7 +266,8 @@ def _mix(z: np.ndarray) -> np.ndarray:
     z = z * np.uint64(0xBF58476D1CE4E5B9)
     z = z ^ (z >> np.uint64(27))
     z = z * np.uint64(0x94D049BB133111EB)
-    return z ^ (z >> np.uint64(31))
+    mixed: np.ndarray = z ^ (z >> np.uint64(31))
+    return mixed
 
 
 def _seed_key(seed: float) -> int:
@@ -255,7 +287,9 @@ class Random:
         with np.errstate(over="ignore"):
             return _mix(self.members * np.uint64(_GOLDEN) + _mix(np.array([key], np.uint64)))
 
-    def uniform01(self, site: float, step: int, stream: int = 0, seed: object = None) -> np.ndarray:
+    def uniform01(
+        self, site: float, step: int, stream: int = 0, seed: Values | None = None
+    ) -> np.ndarray:
         base = self.base if seed is None else self._base(_seed_key(float(np.mean(seed))))
         counter = (
             (int(site) * 0x100000001B3 + step * 4 + stream + 1) * _GOLDEN
@@ -265,17 +299,17 @@ class Random:
             z = _mix(base ^ _mix(np.array([counter], np.uint64)))
         return ((z >> np.uint64(11)).astype(np.float64) + 0.5) * (1.0 / 9007199254740992.0)
 
-    def _out(self, value: np.ndarray) -> object:
+    def _out(self, value: np.ndarray) -> Values:
         return float(value[0]) if self.scalar else value
 
     def uniform(
-        self, site: float, step: int, lo: object, hi: object, seed: object = None
-    ) -> object:
+        self, site: float, step: int, lo: Values, hi: Values, seed: Values | None = None
+    ) -> Values:
         u = self.uniform01(site, step, 0, seed)
         return self._out(lo + (np.asarray(hi) - lo) * u)
 
-    def normal(self, site: float, step: int, mean: object, sd: object, seed: object = None,
-               lo: object = None, hi: object = None) -> object:  # fmt: skip
+    def normal(self, site: float, step: int, mean: Values, sd: Values, seed: Values | None = None,
+               lo: Values | None = None, hi: Values | None = None) -> Values:  # fmt: skip
         u = self.uniform01(site, step, 0, seed)
         if lo is not None and hi is not None:
             a = _norm_cdf((np.asarray(lo, float) - mean) / np.asarray(sd, float))
@@ -283,20 +317,20 @@ class Random:
             u = a + (b - a) * u
         return self._out(mean + np.multiply(sd, norm_ppf(u)))
 
-    def lognormal(self, site: float, step: int, mean: object, sd: object,
-                  seed: object = None) -> object:  # fmt: skip
+    def lognormal(self, site: float, step: int, mean: Values, sd: Values,
+                  seed: Values | None = None) -> Values:  # fmt: skip
         mean = np.asarray(mean, float)
         sigma2 = np.log1p((np.asarray(sd, float) / mean) ** 2)
         mu = np.log(mean) - sigma2 / 2
         z = norm_ppf(self.uniform01(site, step, 0, seed))
         return self._out(np.exp(mu + np.sqrt(sigma2) * z))
 
-    def exprnd(self, site: float, step: int, mean: object, seed: object = None) -> object:
+    def exprnd(self, site: float, step: int, mean: Values, seed: Values | None = None) -> Values:
         u = self.uniform01(site, step, 0, seed)
         return self._out(-np.multiply(mean, np.log1p(-u)))
 
-    def triangular(self, site: float, step: int, lo: object, mode: object, hi: object,
-                   seed: object = None) -> object:  # fmt: skip
+    def triangular(self, site: float, step: int, lo: Values, mode: Values, hi: Values,
+                   seed: Values | None = None) -> Values:  # fmt: skip
         u = self.uniform01(site, step, 0, seed)
         lo, mode, hi = (np.asarray(v, float) for v in (lo, mode, hi))
         cut = (mode - lo) / (hi - lo)
@@ -304,12 +338,12 @@ class Random:
         right = hi - np.sqrt((1 - u) * (hi - lo) * (hi - mode))
         return self._out(np.where(u < cut, left, right))
 
-    def weibull(self, site: float, step: int, shape: object, scale: object,
-                seed: object = None) -> object:  # fmt: skip
+    def weibull(self, site: float, step: int, shape: Values, scale: Values,
+                seed: Values | None = None) -> Values:  # fmt: skip
         u = self.uniform01(site, step, 0, seed)
         return self._out(np.multiply(scale, (-np.log1p(-u)) ** (1.0 / np.asarray(shape, float))))
 
-    def poisson(self, site: float, step: int, mean: object, seed: object = None) -> object:
+    def poisson(self, site: float, step: int, mean: Values, seed: Values | None = None) -> Values:
         u = self.uniform01(site, step, 0, seed)
         lam = np.broadcast_to(np.asarray(mean, float), u.shape)
         big = lam > 200
@@ -328,7 +362,8 @@ class Random:
 
 
 def _norm_cdf(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (1.0 + np.vectorize(math.erf, otypes=[float])(np.asarray(x) / math.sqrt(2.0)))
+    erf: np.ndarray = np.vectorize(math.erf, otypes=[float])(np.asarray(x) / math.sqrt(2.0))
+    return 0.5 * (1.0 + erf)
 
 
 _A = (-3.969683028665376e01, 2.209460984245205e02, -2.759285104469687e02,

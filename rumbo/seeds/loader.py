@@ -1,21 +1,27 @@
 """Loads the real content that ships with Rumbo from the bilingual YAML in `data/`.
 
-The load is atomic (all files or nothing) and idempotent: records are matched by their code
-and updated in place, so running it twice changes nothing and keeps identifiers stable.
-Records created by the load get an audit row naming the file they came from.
+The load is atomic (all files or nothing) and safe on a live database: it adds what is missing
+and never overwrites what people changed. For every record it keeps what the data said when it
+was last loaded (`SeedRecord`); on a reload, a field follows the data only when the record still
+holds what the data last said (nobody changed it), and a record a person removed stays removed.
+Every record the load creates or changes gets an audit row naming the file it came from.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import yaml
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import Q
 
 from rumbo.core import audit
 from rumbo.core.i18n import LANGS
@@ -32,7 +38,9 @@ from rumbo.plans.models import (
     PlanStatement,
     SdgTarget,
 )
+from rumbo.plans.models.activity import spread
 from rumbo.plans.services import refresh_effective_visibility
+from rumbo.seeds.models import SeedRecord
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 VISIBILITY = {"public": 0, "network": 1, "observers": 2, "members": 3}
@@ -50,6 +58,19 @@ class SeedError(Exception):
 class LoadReport:
     created: dict[str, int] = field(default_factory=dict)
     plans: list[str] = field(default_factory=list)
+    updated: int = 0  # records brought up to date with the data (fields nobody changed)
+    kept: int = 0  # values people changed that differ from the data: kept
+    removed: int = 0  # records people removed: not restored
+
+    def summary(self) -> str:
+        parts = [f"{n} {kind}" for kind, n in sorted(self.created.items())]
+        if self.updated:
+            parts.append(f"{self.updated} records updated from the data")
+        if self.kept:
+            parts.append(f"{self.kept} values kept as people changed them")
+        if self.removed:
+            parts.append(f"{self.removed} records removed by people not restored")
+        return ", ".join(parts) or "already up to date"
 
     def count(self, kind: str, created: bool) -> None:
         if created:
@@ -95,34 +116,48 @@ def _choice(value: Any, choices: type[models.TextChoices], where: str) -> str:
     return str(value)
 
 
-def _date(value: Any, where: str) -> dt.date | None:
+MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+
+
+def _when(value: Any, where: str, *, end: bool) -> tuple[dt.date | None, str]:
+    """A date at the precision the source gives: 2023-07-28 (a day), "2023-07" (a month), 2023
+    (a year). A month or a year is kept as its first day (a start) or its last day (an end)."""
+    day = Activity.Precision.DAY
     if value in (None, ""):
-        return None
+        return None, day
     if isinstance(value, dt.date):
-        return value
+        return value, day
+    text = str(value).strip()
     try:
-        return dt.date.fromisoformat(str(value))
+        if MONTH.match(text):
+            first = dt.date(int(text[:4]), int(text[5:]), 1)
+            return spread(first, Activity.Precision.MONTH, end=end), Activity.Precision.MONTH
+        if text.isdigit() and len(text) == 4:
+            first = dt.date(int(text), 1, 1)
+            return spread(first, Activity.Precision.YEAR, end=end), Activity.Precision.YEAR
+        return dt.date.fromisoformat(text), day
     except ValueError as exc:
-        raise SeedError(where, f"{value!r} is not a date (YYYY-MM-DD)") from exc
+        raise SeedError(where, f"{value!r} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)") from exc
 
 
-def _upsert(
-    model: type[models.Model], lookup: Mapping[str, Any], values: Mapping[str, Any], where: str
-) -> tuple[Any, bool]:
-    obj = model._default_manager.filter(**lookup).first()
-    created = obj is None
-    if created:
-        obj = model(**lookup)
-    for name, value in values.items():
-        setattr(obj, name, value)
-    try:
-        obj.full_clean(validate_unique=False)
-    except ValidationError as exc:
-        raise SeedError(
-            where, "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
-        ) from exc
-    obj.save()
-    return obj, created
+def _json(value: Any) -> Any:
+    """A value as the audit snapshot writes it (records by id, lists of records sorted)."""
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, list | tuple) and value and isinstance(value[0], models.Model):
+        return sorted(v.pk for v in value)
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def _empty(value: Any) -> bool:
+    return value in (None, "", [], {})
+
+
+MISSING = object()
 
 
 class Loader:
@@ -134,19 +169,25 @@ class Loader:
         self.bodies: dict[str, Body] = {}
         self.gcm: dict[int, GcmObjective] = {}
         self.sdg: dict[str, SdgTarget] = {}
+        self.known_orgs: set[str] = set()
+        self.known_bodies: set[str] = set()
+        self.source = ""
 
     # lookups -------------------------------------------------------------------------------
-    def org(self, code: str, where: str) -> Organisation:
-        try:
-            return self.orgs[code]
-        except KeyError:
-            raise SeedError(where, f"unknown organisation code {code!r}") from None
+    def org(self, code: str, where: str) -> Organisation | None:
+        """The organisation of a code (None when a person removed it)."""
+        if code not in self.known_orgs:
+            raise SeedError(where, f"unknown organisation code {code!r}")
+        return self.orgs.get(code)
 
-    def body(self, code: str, where: str) -> Body:
-        try:
-            return self.bodies[code]
-        except KeyError:
-            raise SeedError(where, f"unknown body code {code!r}") from None
+    def org_list(self, codes: Iterable[Any] | None, where: str) -> list[Organisation]:
+        found = [self.org(str(code), where) for code in codes or []]
+        return [org for org in found if org is not None]
+
+    def body(self, code: str, where: str) -> Body | None:
+        if code not in self.known_bodies:
+            raise SeedError(where, f"unknown body code {code!r}")
+        return self.bodies.get(code)
 
     def gcm_list(self, numbers: Iterable[Any], where: str) -> list[GcmObjective]:
         try:
@@ -160,14 +201,129 @@ class Loader:
         except KeyError:
             raise SeedError(where, f"unknown SDG target in {codes!r}") from None
 
-    def audit_created(self, obj: models.Model, source: str) -> None:
-        audit.record(
-            actor=self.actor,
-            action=AuditEvent.Action.CREATE,
-            instance=obj,
-            changes=audit.diff({}, audit.snapshot(obj)),
-            reason=f"Loaded from {source}",
+    def references(
+        self, row: Mapping[str, Any], where: str
+    ) -> dict[str, tuple[list[int], Callable[[Any], None]]]:
+        """The Global Compact objectives and SDG targets a row names, for merge()."""
+        return {
+            "gcm_objectives": many(
+                self.gcm_list(row.get("gcm_objectives"), where), "gcm_objectives"
+            ),
+            "sdg_targets": many(self.sdg_list(row.get("sdg_targets"), where), "sdg_targets"),
+        }
+
+    # the merge ------------------------------------------------------------------------------
+    def merge(
+        self,
+        model: type[models.Model],
+        lookup: Mapping[str, Any],
+        values: Mapping[str, Any],
+        where: str,
+        *,
+        key: str,
+        related: Mapping[str, tuple[Any, Callable[[Any], None]]] | None = None,
+    ) -> tuple[Any, bool]:
+        """Create a record, or bring the fields nobody changed up to date with the data.
+
+        `values` are the record's own fields; `related` maps a many-to-many or a set of child
+        rows, named as in the audit snapshot, to (the data's value as the snapshot writes it,
+        a function that gives the record that value). Returns (record or None, created): None
+        when a person removed the record since the data was last loaded (it stays removed)."""
+        related = related or {}
+        kind = model._meta.label_lower
+        record = SeedRecord.objects.filter(kind=kind, key=key).first()
+        seed = {name: _json(value) for name, value in values.items()}
+        seed.update({name: value for name, (value, _apply) in related.items()})
+        obj = model._default_manager.filter(**lookup).first()
+        if obj is None:
+            if record is not None or self._removed_by_people(model, lookup):
+                self.report.removed += 1
+                return None, False
+            obj = model(**lookup, **values)
+            self._save(obj, where)
+            for _value, apply in related.values():
+                apply(obj)
+            self._audit(obj, AuditEvent.Action.SEED, {}, f"Loaded from {self.source}")
+            SeedRecord.objects.create(kind=kind, key=key, values=seed)
+            return obj, True
+
+        before = audit.snapshot(obj)
+        base = record.values if record is not None else None
+        people = self._changed_by_people(obj) if base is None else set()
+        follow: list[str] = []
+        for name, new in seed.items():
+            current = before.get(name, MISSING)
+            if current == new:
+                continue
+            if base is not None:
+                last = base.get(name, MISSING)
+                untouched = current == last or (last is MISSING and _empty(current))
+            else:  # loaded before the data's values were kept: trust the audit log
+                untouched = name not in people
+            if untouched:
+                follow.append(name)
+            else:
+                self.report.kept += 1
+        if follow:
+            for name in follow:
+                if name in values:
+                    setattr(obj, name, values[name])
+            if any(name in values for name in follow):
+                if hasattr(obj, "version"):
+                    obj.version += 1  # an edit begun before the update is refused
+                self._save(obj, where)
+            for name in follow:
+                if name in related:
+                    related[name][1](obj)
+            self._audit(obj, AuditEvent.Action.SEED, before, f"Updated from {self.source}")
+            self.report.updated += 1
+        if record is None:
+            SeedRecord.objects.create(kind=kind, key=key, values=seed)
+        elif record.values != seed:
+            record.values = seed
+            record.save(update_fields=["values", "loaded_at"])
+        return obj, False
+
+    @staticmethod
+    def _save(obj: models.Model, where: str) -> None:
+        try:
+            obj.full_clean(validate_unique=False)
+        except ValidationError as exc:
+            raise SeedError(
+                where, "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+            ) from exc
+        obj.save()
+
+    def _audit(self, obj: models.Model, action: str, before: dict[str, Any], reason: str) -> None:
+        changes = audit.diff(before, audit.snapshot(obj))
+        if changes:
+            audit.record(
+                actor=self.actor, action=action, instance=obj, changes=changes, reason=reason
+            )
+
+    @staticmethod
+    def _removed_by_people(model: type[models.Model], lookup: Mapping[str, Any]) -> bool:
+        """Whether the audit log holds the removal of this record (by its natural key)."""
+        found = {
+            f"changes__{name}__old": value.pk if isinstance(value, models.Model) else value
+            for name, value in lookup.items()
+        }
+        return AuditEvent.objects.filter(
+            content_type=ContentType.objects.get_for_model(model),
+            action=AuditEvent.Action.DELETE,
+            **found,
+        ).exists()
+
+    @staticmethod
+    def _changed_by_people(obj: models.Model) -> set[str]:
+        """The fields that people (not a load of the data) changed, from the audit log."""
+        changed: set[str] = set()
+        events = AuditEvent.objects.for_object(obj).exclude(
+            Q(reason__startswith="Loaded from") | Q(reason__startswith="Updated from")
         )
+        for changes in events.values_list("changes", flat=True):
+            changed.update(changes or {})
+        return changed
 
     # files ---------------------------------------------------------------------------------
     def load_all(self) -> LoadReport:
@@ -183,8 +339,10 @@ class Loader:
 
     def load_organisations(self, path: Path) -> None:
         doc = _read(path)
+        self.source = path.name
         for i, row in enumerate(doc.get("organisations", [])):
             where = f"{path.name}: organisations[{i}]"
+            self.known_orgs.add(str(row["code"]))
             values = {
                 "kind": _choice(row.get("kind"), Organisation.Kind, where),
                 "un_system": bool(row.get("un_system", False)),
@@ -194,13 +352,16 @@ class Loader:
                     source=_text(row.get("source"), f"{where}.source"),
                 ),
             }
-            obj, created = _upsert(Organisation, {"code": row["code"]}, values, where)
-            self.orgs[obj.code] = obj
+            obj, created = self.merge(
+                Organisation, {"code": row["code"]}, values, where, key=str(row["code"])
+            )
+            if obj is not None:
+                self.orgs[obj.code] = obj
             self.report.count("organisations", created)
-            if created:
-                self.audit_created(obj, path.name)
         for i, row in enumerate(doc.get("bodies", [])):
             where = f"{path.name}: bodies[{i}]"
+            self.known_bodies.add(str(row["code"]))
+            members = self.org_list(row.get("members"), f"{where}.members")
             values = {
                 "kind": _choice(row.get("kind"), Body.Kind, where),
                 "country": self.org(row["country"], where) if row.get("country") else None,
@@ -212,49 +373,64 @@ class Loader:
                     mandate=_text(row.get("mandate"), f"{where}.mandate"),
                 ),
             }
-            obj, created = _upsert(Body, {"code": row["code"]}, values, where)
-            obj.members.set([self.org(c, f"{where}.members") for c in row.get("members", [])])
-            self.bodies[obj.code] = obj
+            obj, created = self.merge(
+                Body,
+                {"code": row["code"]},
+                values,
+                where,
+                key=str(row["code"]),
+                related={"members": many(members, "members")},
+            )
+            if obj is not None:
+                self.bodies[obj.code] = obj
             self.report.count("bodies", created)
-            if created:
-                self.audit_created(obj, path.name)
 
     def load_reference(self, path: Path) -> None:
         doc = _read(path)
+        self.source = path.name
         for i, row in enumerate(doc.get("gcm_objectives", [])):
             where = f"{path.name}: gcm_objectives[{i}]"
-            obj, created = _upsert(
+            number = int(row["number"])
+            obj, created = self.merge(
                 GcmObjective,
-                {"number": int(row["number"])},
+                {"number": number},
                 _translated(title=_text(row.get("title"), where, required=True)),
                 where,
+                key=str(number),
             )
-            self.gcm[obj.number] = obj
+            if obj is not None:
+                self.gcm[obj.number] = obj
             self.report.count("gcm_objectives", created)
         for i, row in enumerate(doc.get("sdg_targets", [])):
             where = f"{path.name}: sdg_targets[{i}]"
-            obj, created = _upsert(
+            obj, created = self.merge(
                 SdgTarget,
                 {"code": str(row["code"])},
                 _translated(title=_text(row.get("title"), where, required=True)),
                 where,
+                key=str(row["code"]),
             )
-            self.sdg[obj.code] = obj
+            if obj is not None:
+                self.sdg[obj.code] = obj
             self.report.count("sdg_targets", created)
 
-    def load_plan(self, name: str, doc: dict[str, Any]) -> Plan:
+    def load_plan(self, name: str, doc: dict[str, Any]) -> Plan | None:
         where = f"plans/{name}"
+        self.source = where
         period = doc.get("period") or []
         if len(period) != 2:
             raise SeedError(where, "period must be [first year, last year]")
         parent = None
         if doc.get("parent"):
             parent = Plan.objects.filter(code=doc["parent"]).first()
-            if parent is None:
+            if (
+                parent is None
+                and not SeedRecord.objects.filter(kind="plans.plan", key=doc["parent"]).exists()
+            ):
                 raise SeedError(where, f"unknown parent plan {doc['parent']!r}")
         values = {
             "kind": _choice(doc.get("kind"), Plan.Kind, where),
-            "status": _choice(doc.get("status", "draft"), Plan.Status, where),
+            "status": _choice(doc.get("status", "not_reported"), Plan.Status, where),
             "visibility": VISIBILITY[doc.get("visibility", "public")],
             "period_start": int(period[0]),
             "period_end": int(period[1]),
@@ -271,18 +447,22 @@ class Loader:
                 short_title=_text(doc.get("short_title"), f"{where}: short_title"),
                 description=_text(doc.get("description"), f"{where}: description"),
                 source=_text(doc.get("source"), f"{where}: source"),
+                status_note=_text(doc.get("status_note"), f"{where}: status_note"),
             ),
         }
-        plan, created = _upsert(Plan, {"code": doc["code"]}, values, where)
+        code = str(doc["code"])
+        plan, created = self.merge(Plan, {"code": code}, values, where, key=code)
         self.report.count("plans", created)
+        if plan is None:
+            return None
         self.report.plans.append(plan.code)
         self.load_statements(plan, doc.get("statements", []), where)
         self.load_results(plan, doc, where)
         elements = self.load_elements(plan, doc.get("elements", []), None, f"{where}: elements")
         self.load_activities(plan, doc.get("activities", []), elements, where)
+        if doc.get("follow_up_level"):
+            self.load_followed_elements(plan, doc["follow_up_level"], elements, where)
         refresh_effective_visibility(plan)
-        if created:
-            self.audit_created(plan, where)
         return plan
 
     def load_statements(self, plan: Plan, rows: list[dict[str, Any]], where: str) -> None:
@@ -296,7 +476,9 @@ class Loader:
                     text=_text(row.get("text"), f"{w}.text"),
                 ),
             }
-            _, created = _upsert(PlanStatement, {"plan": plan, "order": i}, values, w)
+            _, created = self.merge(
+                PlanStatement, {"plan": plan, "order": i}, values, w, key=f"{plan.code}/{i}"
+            )
             self.report.count("statements", created)
 
     def load_results(self, plan: Plan, doc: dict[str, Any], where: str) -> None:
@@ -305,27 +487,28 @@ class Loader:
         def indicator(row: dict[str, Any], result: ExpectedResult | None, w: str) -> None:
             nonlocal n
             n += 1
+            code = str(row.get("code") or f"I{n}")
             values = {
                 "result": result,
                 "order": n,
                 "kind": _choice(row.get("kind"), Indicator.Kind, w),
                 **_translated(name=_text(row.get("name"), w, required=True)),
             }
-            _, created = _upsert(
-                Indicator, {"plan": plan, "code": str(row.get("code") or f"I{n}")}, values, w
+            _, created = self.merge(
+                Indicator, {"plan": plan, "code": code}, values, w, key=f"{plan.code}/{code}"
             )
             self.report.count("indicators", created)
 
         for i, row in enumerate(doc.get("results", [])):
             w = f"{where}: results[{i}]"
+            code = str(row.get("code") or f"R{i + 1}")
             values = {"order": i, **_translated(text=_text(row.get("text"), w, required=True))}
-            result, created = _upsert(
-                ExpectedResult,
-                {"plan": plan, "code": str(row.get("code") or f"R{i + 1}")},
-                values,
-                w,
+            result, created = self.merge(
+                ExpectedResult, {"plan": plan, "code": code}, values, w, key=f"{plan.code}/{code}"
             )
             self.report.count("results", created)
+            if result is None:
+                continue
             for j, ind in enumerate(row.get("indicators", [])):
                 indicator(ind, result, f"{w}.indicators[{j}]")
         for j, ind in enumerate(doc.get("indicators", [])):
@@ -343,6 +526,9 @@ class Loader:
             w = f"{where}[{i}]"
             if not row.get("code"):
                 raise SeedError(w, "an element needs a code")
+            code = str(row["code"])
+            if code in found:
+                raise SeedError(w, f"element code {code!r} used twice")
             values = {
                 "parent": parent,
                 "depth": parent.depth + 1 if parent else 0,
@@ -354,12 +540,17 @@ class Loader:
                     notes=_text(row.get("notes"), f"{w}.notes"),
                 ),
             }
-            el, created = _upsert(PlanElement, {"plan": plan, "code": str(row["code"])}, values, w)
-            el.gcm_objectives.set(self.gcm_list(row.get("gcm_objectives"), w))
-            el.sdg_targets.set(self.sdg_list(row.get("sdg_targets"), w))
+            el, created = self.merge(
+                PlanElement,
+                {"plan": plan, "code": code},
+                values,
+                w,
+                key=f"{plan.code}/{code}",
+                related=self.references(row, w),
+            )
             self.report.count("elements", created)
-            if el.code in found:
-                raise SeedError(w, f"element code {el.code!r} used twice")
+            if el is None:  # removed by a person, with what was under it
+                continue
             found[el.code] = el
             found.update(self.load_elements(plan, row.get("children", []), el, f"{w}.children"))
         return found
@@ -377,12 +568,20 @@ class Loader:
             if row.get("element"):
                 element = elements.get(str(row["element"]))
                 if element is None:
+                    if SeedRecord.objects.filter(
+                        kind="plans.planelement", key=f"{plan.code}/{row['element']}"
+                    ).exists():
+                        continue  # its element was removed by a person
                     raise SeedError(w, f"unknown element code {row['element']!r}")
+            start, start_precision = _when(row.get("start_date"), f"{w}.start_date", end=False)
+            end, end_precision = _when(row.get("end_date"), f"{w}.end_date", end=True)
             values = {
                 "element": element,
-                "status": _choice(row.get("status", "not_started"), Activity.Status, w),
-                "start_date": _date(row.get("start_date"), f"{w}.start_date"),
-                "end_date": _date(row.get("end_date"), f"{w}.end_date"),
+                "status": _choice(row.get("status", "not_reported"), Activity.Status, w),
+                "start_date": start,
+                "start_precision": start_precision,
+                "end_date": end,
+                "end_precision": end_precision,
                 "plan_year": row.get("plan_year"),
                 "term": row.get("term", ""),
                 "visibility": VISIBILITY[row.get("visibility", "public")],
@@ -397,18 +596,70 @@ class Loader:
                     notes=_text(row.get("notes"), f"{w}.notes"),
                 ),
             }
-            act, created = _upsert(Activity, {"plan": plan, "code": str(row["code"])}, values, w)
-            act.gcm_objectives.set(self.gcm_list(row.get("gcm_objectives"), w))
-            act.sdg_targets.set(self.sdg_list(row.get("sdg_targets"), w))
-            act.parties.all().delete()
+            parties = [
+                (org, role)
+                for role in ("lead", "accompanying")
+                for org in self.org_list(row.get(role), f"{w}.{role}")
+            ]
+            self.merge_activity(plan, str(row["code"]), values, w, parties, row)
+
+    def load_followed_elements(
+        self, plan: Plan, level: Any, elements: dict[str, PlanElement], where: str
+    ) -> None:
+        """A plan whose elements of one level are followed up as they stand (the Action Plan's
+        actions): one activity per element, its text, and nothing the plan does not say
+        ("not reported" until somebody reports)."""
+        try:
+            depth = int(level) - 1
+        except (TypeError, ValueError):
+            raise SeedError(where, "follow_up_level must be a level number (1 = top)") from None
+        for el in elements.values():
+            if el.depth != depth:
+                continue
+            values = {
+                "element": el,
+                "status": Activity.Status.NOT_REPORTED,
+                "visibility": el.visibility,
+                "title_es": el.title_es,
+                "title_en": el.title_en,
+            }
+            self.merge_activity(plan, el.code, values, f"{where}: {el.code}", [], {})
+
+    def merge_activity(
+        self,
+        plan: Plan,
+        code: str,
+        values: dict[str, Any],
+        where: str,
+        parties: list[tuple[Organisation, str]],
+        row: Mapping[str, Any],
+    ) -> None:
+        def set_parties(act: Activity) -> None:
+            ActivityParty.objects.filter(activity=act).current().delete()
             ActivityParty.objects.bulk_create(
                 [
-                    ActivityParty(activity=act, organisation=self.org(code, w), role=role, order=k)
-                    for role in ("lead", "accompanying")
-                    for k, code in enumerate(row.get(role, []) or [])
+                    ActivityParty(activity=act, organisation=org, role=role, order=k)
+                    for k, (org, role) in enumerate(parties)
                 ]
             )
-            self.report.count("activities", created)
+
+        # As the audit snapshot writes them: leads first, each role in its order.
+        ordered = sorted(enumerate(parties), key=lambda p: (p[1][1] != "lead", p[0]))
+        seen = [[org.code, role, Visibility.PUBLIC, None] for _k, (org, role) in ordered]
+        _, created = self.merge(
+            Activity,
+            {"plan": plan, "code": code},
+            values,
+            where,
+            key=f"{plan.code}/{code}",
+            related={**self.references(row, where), "responsible_parties": (seen, set_parties)},
+        )
+        self.report.count("activities", created)
+
+
+def many(records: list[Any], name: str) -> tuple[list[int], Callable[[Any], None]]:
+    """A many-to-many field's value for Loader.merge."""
+    return sorted(r.pk for r in records), lambda obj: getattr(obj, name).set(records)
 
 
 @transaction.atomic

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django import forms
@@ -157,6 +158,8 @@ class ProgressUpdateForm(BilingualFormMixin, forms.ModelForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+    # One key per form shown: sent twice (Back, then Save again), the update is recorded once.
+    submission_key = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
 
     class Meta:
         model = ProgressUpdate

@@ -7,6 +7,7 @@ of rows for exports), never per row."""
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -20,14 +21,19 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Func,
     IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
     Sum,
+    TextField,
+    Value,
 )
 from django.db.models.expressions import OrderBy
+from django.db.models.functions import Concat
+from django.db.models.lookups import Contains
 from django.utils import timezone
 
 from rumbo.core.i18n import pick
@@ -90,14 +96,140 @@ class MatrixRow:
     def responsible_text(self, name: Callable[[Organisation], str] = str) -> str:
         """Leads, then accompanying organisations in brackets; the plan's own words when
         no organisation is recorded. `name` gives an organisation's name."""
-        parts = [", ".join(name(o) for o in self.leads)] if self.leads else []
-        if self.accompanying:
-            parts.append("(" + ", ".join(name(o) for o in self.accompanying) + ")")
-        return " ".join(parts) or pick(_values(self.activity, "responsible_note"))[0]
+        return responsible_text(
+            self.activity,
+            [name(o) for o in self.leads],
+            [name(o) for o in self.accompanying],
+        )
+
+
+def responsible_text(
+    activity: Activity, leads: list[str], accompanying: list[str], lang: str | None = None
+) -> str:
+    """What the Responsible party column says, from the organisations' names (the import
+    reads it back the same way)."""
+    parts = [", ".join(leads)] if leads else []
+    if accompanying:
+        parts.append("(" + ", ".join(accompanying) + ")")
+    return " ".join(parts) or pick(_values(activity, "responsible_note"), lang)[0]
 
 
 def _values(obj: Any, name: str) -> dict[str, str]:
     return {"es": getattr(obj, f"{name}_es", ""), "en": getattr(obj, f"{name}_en", "")}
+
+
+# -- search without case or accents -----------------------------------------------------------
+# "migracion laboral" must find "Migración laboral", "oim" the IOM, on SQLite and PostgreSQL.
+# Chosen: a folding function inside the query (lower case, accents off), the same on both
+# databases: `translate(lower(…))` on PostgreSQL (built in: no unaccent extension to install),
+# a Python function registered on each SQLite connection. Not a stored normalised column: a
+# copy per activity of its parties' names would let a search for a members-only party find
+# the public activities it is attached to; here the parties and organisations are matched
+# through their readers inside the query (CKAN's rule: visibility inside the search, never
+# after it), so a record the viewer may not see never matches, and nothing has to be kept
+# up to date when a party, an organisation or an activity changes. The cost is a scan of
+# the filtered rows, as `icontains` was (a LIKE with a leading wildcard uses no index
+# either): measured by benchmarks/tracking_matrix.py.
+def _fold_table() -> tuple[str, str]:
+    """Every accented Latin letter (Latin-1 and Latin Extended-A/B) and its plain lower-case
+    letter: the one table both databases and Python fold with."""
+    source, target = [], []
+    for code in range(0xC0, 0x250):
+        char = chr(code)
+        base = "".join(
+            c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
+        ).lower()
+        if len(base) == 1 and base.isascii() and base != char:
+            source.append(char)
+            target.append(base)
+    return "".join(source), "".join(target)
+
+
+FOLD_FROM, FOLD_TO = _fold_table()
+_FOLD = str.maketrans(FOLD_FROM, FOLD_TO)
+SEARCH_WORDS = 8  # a longer query is cut: each word is one more condition on every row
+
+
+def fold(text: str | None) -> str:
+    """Lower case without accents, exactly as the database's Fold() computes it."""
+    return (text or "").lower().translate(_FOLD)
+
+
+def _register_fold(connection: Any) -> None:
+    """Give this SQLite connection the rumbo_fold() function (once per raw connection: a
+    function cannot be redefined while another statement is being read)."""
+    connection.ensure_connection()
+    raw = connection.connection
+    if getattr(connection, "_rumbo_fold_on", None) is not raw:
+        raw.create_function("rumbo_fold", 1, fold, deterministic=True)
+        connection._rumbo_fold_on = raw
+
+
+class Fold(Func):
+    """fold() in SQL: lower case, accents off."""
+
+    arity = 1
+    output_field = TextField()
+
+    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, tuple[Any, ...]]:
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"translate(lower({sql}), %s, %s)", (*params, FOLD_FROM, FOLD_TO)
+
+    def as_sqlite(
+        self, compiler: Any, connection: Any, **extra: Any
+    ) -> tuple[str, tuple[Any, ...]]:
+        _register_fold(connection)
+        sql, params = compiler.compile(self.source_expressions[0])
+        return f"rumbo_fold({sql})", tuple(params)
+
+
+def _joined(*names: str | OuterRef) -> Fold:
+    """The folded text of several columns, separated by spaces (an empty or NULL column
+    adds nothing)."""
+    parts: list[Any] = []
+    for name in names:
+        parts += [F(name) if isinstance(name, str) else name, Value(" ")]
+    return Fold(Concat(*parts[:-1], output_field=TextField()))
+
+
+# What a search word is looked for in: the activity's own words, and its parties' names.
+ACTIVITY_TEXT = (
+    "code",
+    *(f"{name}_{lang}" for name in ("title", "responsible_note") for lang in ("es", "en")),
+)
+ORGANISATION_TEXT = (
+    "code",
+    *(f"{name}_{lang}" for name in ("acronym", "name") for lang in ("es", "en")),
+)
+
+
+def _search(user: Any, qs: QuerySet[Activity], text: str) -> QuerySet[Activity]:
+    """Activities where every word of `text` is in the code, the title or the responsible
+    parties as written (either language), or names one of its visible responsible
+    organisations (acronym, name or code, either language; a country is one of them)."""
+    own = _joined(*ACTIVITY_TEXT)
+    organisation = _joined(*ORGANISATION_TEXT)
+    for word in fold(text).split()[:SEARCH_WORDS]:
+        named = organisations_for(user).filter(Contains(organisation, word)).values("pk")
+        qs = qs.filter(
+            Q(Contains(own, word))
+            | Q(Exists(parties_for(user).filter(activity=OuterRef("pk"), organisation__in=named)))
+        )
+    return qs
+
+
+def _country(user: Any, qs: QuerySet[Activity], code: str) -> QuerySet[Activity]:
+    """Activities where the country is a responsible party, or is named in the responsible
+    parties as written ("Gobiernos de Guatemala y Honduras"), in either language."""
+    note = _joined(*(OuterRef(f"responsible_note_{lang}") for lang in ("es", "en")))
+    country = organisations_for(user).filter(code=code)
+    named = Q()
+    for lang in ("es", "en"):
+        named |= Q(**{f"name_{lang}__gt": ""}) & Q(Contains(note, Fold(F(f"name_{lang}"))))
+    return qs.filter(
+        Q(Exists(parties_for(user).filter(activity=OuterRef("pk"), organisation__in=country)))
+        | Q(Exists(country.filter(named)))
+    )
 
 
 def matrix_queryset(user: Any, filters: MatrixFilters) -> QuerySet[Activity]:
@@ -135,10 +267,16 @@ def matrix_queryset(user: Any, filters: MatrixFilters) -> QuerySet[Activity]:
         qs = qs.filter(
             working_group__in=working_groups_for(user).filter(code=filters.working_group)
         )
-    for code in filter(None, [filters.organisation, filters.country]):
+    if filters.organisation:
         qs = qs.filter(
-            Exists(parties_for(user).filter(activity=OuterRef("pk"), organisation__code=code))
+            Exists(
+                parties_for(user).filter(
+                    activity=OuterRef("pk"), organisation__code=filters.organisation
+                )
+            )
         )
+    if filters.country:
+        qs = _country(user, qs, filters.country)
     if filters.status:
         qs = qs.filter(status__in=filters.status)
     if filters.year:
@@ -156,11 +294,7 @@ def matrix_queryset(user: Any, filters: MatrixFilters) -> QuerySet[Activity]:
     if filters.overdue:
         qs = qs.filter(end_date__lt=today, status__in=OPEN)
     if filters.q:
-        qs = qs.filter(
-            Q(code__icontains=filters.q)
-            | Q(title_es__icontains=filters.q)
-            | Q(title_en__icontains=filters.q)
-        )
+        qs = _search(user, qs, filters.q)
     order = SORTS.get(filters.sort, SORTS["plan"])
     if filters.descending:
         # New terms: OrderBy.desc() would turn the shared term of SORTS around in place (for
@@ -191,6 +325,7 @@ ROW_FIELDS = [
     "plan_year",
     "start_date",
     "end_date",
+    "end_precision",
     "status",
     "effective_visibility",
     "note_visibility",
@@ -238,7 +373,7 @@ def _linked(
     return found
 
 
-def _parties(user: Any, activity_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
+def parties_by_activity(user: Any, activity_ids: list[int]) -> dict[int, list[tuple[int, str]]]:
     """(organisation id, role) of the visible parties of some activities, leads first (the
     model's order): one query for a chunk of rows, and no model instance per party."""
     found: dict[int, list[tuple[int, str]]] = defaultdict(list)
@@ -294,7 +429,7 @@ def rows(
     linked_elements: dict[int, PlanElement] = {}
     while chunk := list(islice(source, chunk_size)):
         ids = [act.pk for act in chunk]
-        parties = _parties(user, ids)
+        parties = parties_by_activity(user, ids)
         linked = _linked(user, ids, linked_elements)
         # An organisation added while a long export runs is looked up, not missed.
         missing = {org for own in parties.values() for org, _role in own} - organisations.keys()

@@ -146,6 +146,8 @@ class ProgressUpdate(TimeStampedModel):
     visibility = models.PositiveSmallIntegerField(
         _("visible to"), choices=Visibility.choices, default=Visibility.PUBLIC
     )
+    # The form's one-time key: the same form sent twice (Back, then Save again) records once.
+    submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     objects = ActivityPartQuerySet.as_manager()
 

@@ -92,5 +92,9 @@ def follow_up_for(user: Any, activity: Activity) -> FollowUp:
     return FollowUp(
         note=note_for_activity(user, activity),
         updates=list(progress_updates_for(user).filter(activity=activity)),
-        status_changes=list(status_changes_for(user).filter(activity=activity).order_by("-at")),
+        status_changes=list(
+            status_changes_for(user)
+            .filter(activity=activity)
+            .order_by("-happened_on", "-at", "-id")
+        ),
     )

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,14 @@ from .models import ConceptNote, Evidence, ProgressUpdate
 from .selectors import concept_notes_for
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+
+
+class AlreadyRecorded(Exception):
+    """A form sent a second time (Back, then Save): what it recorded the first time."""
+
+    def __init__(self, update: ProgressUpdate) -> None:
+        super().__init__(update.pk)
+        self.update = update
 
 
 def missing_labels(note: ConceptNote) -> list[str]:
@@ -100,14 +109,15 @@ def concept_note_save(
 
 
 def _transition(
-    *, actor: Any, note: ConceptNote, allowed_from: set[str], data: dict[str, Any], reason: str
+    *, actor: Any, note: ConceptNote, allowed_from: set[str], data: dict[str, Any]
 ) -> ConceptNote:
+    """A step of the note's review; the audit names it by the status it moves to."""
     if note.status not in allowed_from:
         raise ValidationError(
             _("A concept note that is %(status)s cannot do this.")
             % {"status": note.get_status_display().lower()}
         )
-    return audited_update(actor=actor, instance=note, data=data, reason=reason)
+    return audited_update(actor=actor, instance=note, data=data)
 
 
 @transaction.atomic
@@ -124,7 +134,6 @@ def concept_note_submit(*, actor: Any, note: ConceptNote) -> ConceptNote:
         note=note,
         allowed_from={ConceptNote.Status.DRAFT, ConceptNote.Status.RETURNED},
         data={"status": ConceptNote.Status.SUBMITTED, "submitted_at": timezone.now()},
-        reason="submitted",
     )
 
 
@@ -146,7 +155,6 @@ def concept_note_return(*, actor: Any, note: ConceptNote, comments: str) -> Conc
             "decided_at": timezone.now(),
             "decided_by": actor,
         },
-        reason="returned",
     )
 
 
@@ -165,9 +173,9 @@ def concept_note_approve(*, actor: Any, note: ConceptNote) -> ConceptNote:
             "decided_at": timezone.now(),
             "decided_by": actor,
         },
-        reason="approved",
     )
-    apply_note_to_activity(actor=actor, note=note)
+    with audit.named(AuditEvent.Action.APPROVE):
+        apply_note_to_activity(actor=actor, note=note)
     return note
 
 
@@ -255,9 +263,16 @@ def progress_update_create(
     data: Mapping[str, Any],
     files: Sequence[UploadedFile] = (),
     status_reason: str = "",
+    submission_key: uuid.UUID | None = None,
 ) -> ProgressUpdate:
     """Record progress (with evidence files); a new status goes through the same rules as
-    any other status change of the activity. All or nothing, files included."""
+    any other status change of the activity, dated by the update's date (the date of the work).
+    All or nothing, files included. A form sent again with the same `submission_key` records
+    nothing more: it raises AlreadyRecorded with the update it recorded the first time."""
+    if submission_key is not None:
+        earlier = ProgressUpdate.objects.filter(submission_key=submission_key).first()
+        if earlier is not None:
+            raise AlreadyRecorded(earlier)
     for upload in files:
         if upload.size and upload.size > MAX_EVIDENCE_BYTES:
             raise ValidationError(
@@ -281,7 +296,15 @@ def progress_update_create(
             data=data,
             evidence=evidence,
             status_reason=status_reason,
+            submission_key=submission_key,
         )
+    except IntegrityError:
+        # The same form sent twice at the same moment: the other request recorded it.
+        evidence_discard(evidence)
+        earlier = ProgressUpdate.objects.filter(submission_key=submission_key).first()
+        if submission_key is None or earlier is None:
+            raise
+        raise AlreadyRecorded(earlier) from None
     except BaseException:
         evidence_discard(evidence)
         raise
@@ -295,9 +318,12 @@ def _progress_update_record(
     data: Mapping[str, Any],
     evidence: Sequence[Evidence],
     status_reason: str,
+    submission_key: uuid.UUID | None = None,
 ) -> ProgressUpdate:
     update = audited_create(
-        actor=actor, instance=ProgressUpdate(activity=activity, author=actor), data=data
+        actor=actor,
+        instance=ProgressUpdate(activity=activity, author=actor, submission_key=submission_key),
+        data=data,
     )
     for item in evidence:
         item.update = update
@@ -305,7 +331,7 @@ def _progress_update_record(
     if evidence:
         audit.record(
             actor=actor,
-            action=AuditEvent.Action.UPDATE,
+            action=AuditEvent.Action.ATTACH,
             instance=update,
             changes={"evidence": {"old": [], "new": [item.name for item in evidence]}},
         )
@@ -318,5 +344,6 @@ def _progress_update_record(
             expected_version=None,
             status_reason=status_reason,
             reason_visibility=update.visibility,
+            status_date=update.date,
         )
     return update

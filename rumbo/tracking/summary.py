@@ -2,8 +2,10 @@
 finished, in progress, pending (not started), not achieved or cancelled at the end of a
 semester, per plan and per working group.
 
-The status of an activity at a date is the `new_status` of its last StatusChange at or before
-that date, or "not started" when it has none then; an activity created after the semester is
+The status of an activity at a date is the `new_status` of its last StatusChange dated (by the
+date of the work, not when it was typed in) at or before that date; failing that, the status it
+had before its first later change, or its status now when it never changed ("not reported" for
+the shipped plans the sources give no status for). An activity created after the semester is
 left out. Only activities the viewer may see are counted. One query, whatever the number of
 activities: the status at the date is a subquery, the grouping is done in Python."""
 
@@ -13,7 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import OuterRef, Q, Subquery, Value
+from django.db.models import OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -30,21 +32,21 @@ class StatusCounts:
     not_started: int = 0
     not_achieved: int = 0
     cancelled: int = 0
+    not_reported: int = 0
 
     def add(self, status: str) -> None:
         setattr(self, status, getattr(self, status) + 1)
 
     @property
     def total(self) -> int:
-        return (
-            self.finished + self.in_progress + self.not_started + self.not_achieved + self.cancelled
-        )
+        return sum(getattr(self, status) for status in S.values)
 
     @property
     def percent_finished(self) -> float | None:
-        """Finished out of the commitments still standing (cancelled ones are left out of the
-        base: they are no longer expected); None when there are none."""
-        base = self.total - self.cancelled
+        """Finished out of the commitments still standing whose status is known (cancelled
+        ones are no longer expected; of those not reported nothing is known); None when
+        there are none."""
+        base = self.total - self.cancelled - self.not_reported
         return round(100 * self.finished / base, 1) if base else None
 
 
@@ -100,10 +102,16 @@ def semiannual_figures(
     start, end = semester_bounds(year, half)
     cutoff = _cutoff(end)
     level = clearance_of(user)
+    changes = StatusChange.objects.filter(activity=OuterRef("pk"))
     last_status = (
-        StatusChange.objects.filter(activity=OuterRef("pk"), at__lt=cutoff)
-        .order_by("-at", "-id")
+        changes.filter(happened_on__lte=end)
+        .order_by("-happened_on", "-at", "-id")
         .values("new_status")[:1]
+    )
+    status_before = (
+        changes.filter(happened_on__gt=end)
+        .order_by("happened_on", "at", "id")
+        .values("old_status")[:1]
     )
     # The plan's own level is checked as well, as in the matrix, so that a plan made more
     # restricted hides its activities at once.
@@ -118,7 +126,7 @@ def semiannual_figures(
     if group_code:
         qs = qs.filter(working_group__code=group_code, working_group__visibility__lte=level)
     rows = (
-        qs.annotate(status_then=Coalesce(Subquery(last_status), Value(S.NOT_STARTED)))
+        qs.annotate(status_then=Coalesce(Subquery(last_status), Subquery(status_before), "status"))
         .order_by()
         .values_list(
             "status_then",
@@ -152,7 +160,7 @@ def semiannual_figures(
         g_level,
     ) in rows:
         if status not in S.values:
-            status = S.NOT_STARTED
+            status = S.NOT_REPORTED
         totals.add(status)
         if p_code not in plans:
             label = {"es": p_short_es or p_title_es or "", "en": p_short_en or p_title_en or ""}

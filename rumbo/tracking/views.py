@@ -140,7 +140,8 @@ def progress_create(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     form = ProgressUpdateForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        data = {k: v for k, v in form.cleaned_data.items() if k not in {"files", "status_reason"}}
+        extra = {"files", "status_reason", "submission_key"}
+        data = {k: v for k, v in form.cleaned_data.items() if k not in extra}
         try:
             services.progress_update_create(
                 actor=request.user,
@@ -148,7 +149,11 @@ def progress_create(request: HttpRequest, pk: int) -> HttpResponse:
                 data=data,
                 files=form.cleaned_data.get("files") or [],
                 status_reason=form.cleaned_data.get("status_reason", ""),
+                submission_key=form.cleaned_data["submission_key"],
             )
+        except services.AlreadyRecorded:
+            messages.info(request, _("This progress update had already been saved: nothing new."))
+            return redirect("activity_detail", pk=activity.pk)
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:

@@ -110,13 +110,25 @@ def matrix_import_apply(request: HttpRequest, token: str) -> HttpResponse:
     error = ""
     if request.method == "POST" and session.applied_at is not None:
         return _already_applied(request, session)
+    # One reason per status change that needs one, typed beside its row.
+    reasons = {
+        row.row: request.POST.get(f"reason-{row.row}", "").strip() for row in preview.reasons_needed
+    }
     if request.method == "POST" and preview.ok:
-        reason = request.POST.get("reason", "").strip()
-        if preview.needs_reason and not reason:
-            error = _("Say why activities without an approved concept note go ahead.")
+        missing = [row for row in preview.reasons_needed if not reasons[row.row]]
+        if missing:
+            error = _(
+                "Say why each of these activities goes ahead without an approved concept "
+                "note: %(rows)s."
+            ) % {
+                "rows": "; ".join(
+                    _("row %(row)s (%(code)s)") % {"row": row.row, "code": row.code}
+                    for row in missing
+                )
+            }
         else:
             try:
-                done = apply_import(request.user, preview, reason=reason, session=session)
+                done = apply_import(request.user, preview, reasons=reasons, session=session)
             except ImportAlreadyApplied:
                 # Applied by another request since this one read the session.
                 return _already_applied(request, session)
@@ -131,7 +143,12 @@ def matrix_import_apply(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "tracking/import_preview.html",
-        {"session": session, "preview": preview, "error": error},
+        {
+            "session": session,
+            "preview": preview,
+            "error": error,
+            "reasons": [(row, reasons[row.row]) for row in preview.reasons_needed],
+        },
     )
 
 
@@ -166,4 +183,5 @@ def matrix_import_marked(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404
     out.seek(0)
     stem = Path(session.filename).stem
+    # The suffix in the language of the page ("-por-corregir" in Spanish).
     return FileResponse(out, as_attachment=True, filename=f"{stem}-{_('to-correct')}.xlsx")

@@ -43,6 +43,13 @@ ROUTES: dict[str, dict[str, str]] = {
     "record_history": {"kind": "history", "pk": "history"},
     "evidence_download": {"pk": "evidence"},
     "login": {},
+    "password_change": {},
+    "password_change_done": {},
+    "password_reset": {},
+    "password_reset_done": {},
+    "password_reset_complete": {},
+    "api_docs": {},
+    "api-home": {},
     # API
     "api-root": {},
     "plan-list": {},
@@ -64,6 +71,7 @@ ROUTES: dict[str, dict[str, str]] = {
 SKIPPED = {
     "api-schema": "describes the API's shape; it holds no record",
     "logout": "logs the crawling session out (POST only)",
+    "password_reset_confirm": "a one-time token mailed to one person; it names no record",
     "concept_note_decide": "POST only: a write, covered by the permission tests",
     "concept-note-submit": "POST only: a write, covered by the permission tests",
     "concept-note-approve": "POST only: a write, covered by the permission tests",

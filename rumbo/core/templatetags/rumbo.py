@@ -62,3 +62,61 @@ def url_in_language(context: template.Context, lang: str) -> str:
 def level(plan: Any, depth: int) -> SafeString:
     """The name of a plan's tree level (e.g. Pillar, Topic) in the current language."""
     return tj(plan.level_name(int(depth)))
+
+
+@register.simple_tag(takes_context=True)
+def login_link(context: template.Context) -> str:
+    """The log-in URL with a `next` that is safe and never an account page."""
+    from ..accounts import login_link as link
+
+    return link(context.get("request"))
+
+
+@register.simple_tag(takes_context=True)
+def history_link(context: template.Context, kind: str, record: Any) -> SafeString:
+    """A link to a record's history, only for those the history page lets in (the same rule
+    as `record_history`); nothing for everyone else."""
+    from ..views import may_read_history
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if record is None or not may_read_history(user, kind):
+        return SafeString("")
+    from django.urls import reverse
+
+    return format_html(
+        '<a href="{}">{}</a>', reverse("record_history", args=[kind, record.pk]), _("History")
+    )
+
+
+@register.filter
+def overdue(activity: Any) -> bool:
+    """Whether an activity is overdue today: the rule of the roadmap and the matrix."""
+    from django.utils import timezone
+
+    from rumbo.tracking.roadmap import is_overdue
+
+    return activity is not None and is_overdue(activity, timezone.localdate())
+
+
+@register.simple_tag
+def fields_of(form: Any, names: str) -> list[Any]:
+    """The visible bound fields of `form` named in `names` (space-separated; a bilingual
+    name such as `title` stands for `title_es` and `title_en`), in that order. Each field is
+    handed out once: `remaining_fields` gives those no group has taken, so that a field
+    added to the form later is still shown."""
+    taken = form.__dict__.setdefault("_rumbo_taken", set())
+    visible = {f.name: f for f in form.visible_fields()}
+    picked = []
+    for name in names.split():
+        for candidate in (name, f"{name}_es", f"{name}_en"):
+            if candidate in visible and candidate not in taken:
+                taken.add(candidate)
+                picked.append(visible[candidate])
+    return picked
+
+
+@register.simple_tag
+def remaining_fields(form: Any) -> list[Any]:
+    taken = form.__dict__.get("_rumbo_taken", set())
+    return [f for f in form.visible_fields() if f.name not in taken]

@@ -44,7 +44,7 @@ def test_admin_changes_are_audited_with_before_and_after(admin_client_se):
     plan.refresh_from_db()
     assert plan.status == "closed"
     event = AuditEvent.objects.for_object(plan).latest("at")
-    assert event.changes["status"] == {"old": "approved", "new": "closed"}
+    assert event.changes["status"] == {"old": "endorsed", "new": "closed"}
     assert event.reason == "admin" and event.actor_label == "se"
 
 

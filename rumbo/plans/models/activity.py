@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from decimal import Decimal
 from typing import Any
@@ -10,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from rumbo.core.visibility import EffectiveVisibleQuerySet, Visibility, VisibleQuerySet
@@ -29,11 +31,22 @@ NOTE_COLUMNS = tuple(f"{name}_{lang}" for name in NOTE_TEXTS for lang in ("es", 
 
 class Activity(PlanContent):
     class Status(models.TextChoices):
+        # Unknown is a value: what the sources do not say is "not reported", never a guess.
+        NOT_REPORTED = "not_reported", _("Not reported")
         NOT_STARTED = "not_started", _("Not started")
         IN_PROGRESS = "in_progress", _("In progress")
         FINISHED = "finished", _("Finished")
         NOT_ACHIEVED = "not_achieved", _("Not achieved")
         CANCELLED = "cancelled", _("Cancelled")
+
+    class Precision(models.TextChoices):
+        """How precisely a date was given: "28 September 2023", "July 2023" or "2024". A month
+        is kept as its first day (a start) or its last day (an end), a year likewise, so that
+        ranges and "overdue" never rest on a day nobody gave."""
+
+        DAY = "day", _("Day")
+        MONTH = "month", _("Month")
+        YEAR = "year", _("Year")
 
     class Term(models.TextChoices):
         SHORT = "short", _("Short term")
@@ -72,6 +85,12 @@ class Activity(PlanContent):
     )
     start_date = models.DateField(_("start date"), null=True, blank=True)
     end_date = models.DateField(_("end date"), null=True, blank=True)
+    start_precision = models.CharField(
+        _("start date given as"), max_length=5, choices=Precision.choices, default=Precision.DAY
+    )
+    end_precision = models.CharField(
+        _("end date given as"), max_length=5, choices=Precision.choices, default=Precision.DAY
+    )
     term = models.CharField(_("term"), max_length=10, choices=Term.choices, blank=True)
     plan_year = models.PositiveSmallIntegerField(
         _("year of the plan"), null=True, blank=True, validators=[MinValueValidator(1)]
@@ -154,6 +173,14 @@ class Activity(PlanContent):
         ]
         return {"responsible_parties": parties, "budget_lines": budget}
 
+    @property
+    def start_label(self) -> str:
+        return date_label(self.start_date, self.start_precision)
+
+    @property
+    def end_label(self) -> str:
+        return date_label(self.end_date, self.end_precision)
+
     def leads(self) -> list[ActivityParty]:
         """Lead organisations, from the prefetched parties when they are there."""
         return [p for p in self.parties.all() if p.role == ActivityParty.Role.LEAD]
@@ -168,6 +195,29 @@ class Activity(PlanContent):
             errors["plan_year"] = _("The plan runs for %(n)s years.") % {"n": self.plan.plan_years}
         if errors:
             raise ValidationError(errors)
+
+
+def spread(day: dt.date, precision: str, *, end: bool) -> dt.date:
+    """The first (a start) or last (an end) day of the month or year a date stands for."""
+    if precision == Activity.Precision.YEAR:
+        return dt.date(day.year, 12, 31) if end else dt.date(day.year, 1, 1)
+    if precision == Activity.Precision.MONTH:
+        if not end:
+            return day.replace(day=1)
+        return day.replace(day=calendar.monthrange(day.year, day.month)[1])
+    return day
+
+
+def date_label(day: dt.date | None, precision: str) -> str:
+    """A date at the precision it was given, as the active language writes it
+    ("julio de 2023" / "July 2023", "2024", "28/09/2023")."""
+    if day is None:
+        return ""
+    if precision == Activity.Precision.YEAR:
+        return str(day.year)
+    if precision == Activity.Precision.MONTH:
+        return date_format(day, "YEAR_MONTH_FORMAT")
+    return date_format(day, "SHORT_DATE_FORMAT")
 
 
 class ActivityPartQuerySet(VisibleQuerySet):
@@ -282,7 +332,10 @@ class StatusChange(models.Model):
     activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="status_changes")
     old_status = models.CharField(_("from"), max_length=20, choices=Activity.Status.choices)
     new_status = models.CharField(_("to"), max_length=20, choices=Activity.Status.choices)
-    at = models.DateTimeField(_("when"), db_index=True)
+    # The date of the work (what the semi-annual figures count by) and when it was recorded:
+    # a secretariat catching up on past work records it today, dated when it happened.
+    happened_on = models.DateField(_("date of the change"), db_index=True)
+    at = models.DateTimeField(_("recorded at"), db_index=True)
     actor = models.ForeignKey(
         "organisations.User",
         verbose_name=_("who"),
@@ -301,7 +354,7 @@ class StatusChange(models.Model):
     objects = StatusChangeQuerySet.as_manager()
 
     class Meta:
-        ordering = ["activity", "at", "id"]
+        ordering = ["activity", "happened_on", "at", "id"]
         verbose_name = _("status change")
         verbose_name_plural = _("status changes")
 

@@ -25,8 +25,10 @@ class Plan(VersionedModel):
         PARTNER = "partner", _("Partner work plan")
 
     class Status(models.TextChoices):
+        NOT_REPORTED = "not_reported", _("Not reported")
         DRAFT = "draft", _("Draft")
         CONSULTATION = "consultation", _("In consultation")
+        ENDORSED = "endorsed", _("Endorsed")
         APPROVED = "approved", _("Approved")
         CLOSED = "closed", _("Closed")
 
@@ -66,6 +68,9 @@ class Plan(VersionedModel):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
+    # What the source says of the status, in its words ("avalado ... y recomendado para su
+    # aprobación"): a status is a summary, this is the record.
+    status_note = models.TextField(_("status (as written)"), blank=True)
     visibility = models.PositiveSmallIntegerField(
         _("visible to"), choices=Visibility.choices, default=Visibility.MEMBERS
     )

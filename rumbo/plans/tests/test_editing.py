@@ -99,10 +99,10 @@ def test_secretariat_creates_and_edits_a_plan_with_an_audit_trail(cast):
     plan.refresh_from_db()
     assert plan.status == "consultation" and plan.version == 2
     events = list(AuditEvent.objects.for_object(plan).order_by("at", "id"))
-    assert [e.action for e in events] == ["create", "update"]
+    assert [e.action for e in events] == ["create", "status"]
     assert events[1].changes["status"] == {"old": "draft", "new": "consultation"}
     history = client.get(url("record_history", kind="plan", pk=plan.pk)).content.decode()
-    assert "consultation" in history and "draft" in history and "se" in history
+    assert "En consulta" in history and "Borrador" in history and "se" in history
 
 
 def test_history_is_for_the_secretariat_only(cast, wg_plan):

@@ -17,7 +17,7 @@ def test_the_shipped_plans_are_browsable_in_both_languages(client, lang):
     home = client.get(f"/{lang}/")
     assert home.status_code == 200
     body = home.content.decode()
-    title = "Plan Estratégico de la CRM 2023-2026" if lang == "es" else "CRM Strategic Plan"
+    title = "Plan Estratégico de la CRM 2023-2026" if lang == "es" else "RCM Strategic Plan"
     assert title in body
     assert f'<html lang="{lang}">' in body
     other = "en" if lang == "es" else "es"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -11,7 +13,7 @@ needs_suite = pytest.mark.skipif(not SUITE.is_dir(), reason=f"no test-model suit
 
 
 @needs_suite
-def test_discover_pairs_every_model_with_its_directory_canonical_output():
+def test_discover_pairs_every_model_with_its_directory_canonical_output() -> None:
     cases = discover()
     names = [case.name for case in cases]
 
@@ -24,7 +26,7 @@ def test_discover_pairs_every_model_with_its_directory_canonical_output():
 
 
 @needs_suite
-def test_load_csv_with_carriage_return_lines():
+def test_load_csv_with_carriage_return_lines() -> None:
     times, columns = load_expected(SUITE / "exp" / "output.csv")
 
     assert times.tolist() == list(range(101))
@@ -34,7 +36,7 @@ def test_load_csv_with_carriage_return_lines():
 
 
 @needs_suite
-def test_load_tab_with_quoted_headers():
+def test_load_tab_with_quoted_headers() -> None:
     times, columns = load_expected(SUITE / "subscript_updimensioning" / "output.tab")
 
     assert times.tolist() == [0, 1, 2]
@@ -43,14 +45,14 @@ def test_load_tab_with_quoted_headers():
 
 
 @needs_suite
-def test_constants_written_once_fill_their_column():
+def test_constants_written_once_fill_their_column() -> None:
     _, columns = load_expected(SUITE / "subscript_mixed_assembly" / "output.tab")
 
     assert columns["mixed assembly[A,E]"].tolist() == [2.1] * 4
     assert columns["FINAL TIME"].tolist() == [3] * 4
 
 
-def test_load_skips_text_columns_and_trailing_separator(tmp_path):
+def test_load_skips_text_columns_and_trailing_separator(tmp_path: Path) -> None:
     path = tmp_path / "output.csv"
     path.write_text('"Time",x,label,\n0,1e+06,a,\n1,,b,\n2,3,c,\n')
 
@@ -66,11 +68,11 @@ def test_load_skips_text_columns_and_trailing_separator(tmp_path):
     "name",
     ["Two Dims[A, D]", "two_dims[a,d]", '"Two  Dims[ A ,D ]"', "TWO DIMS[A,D]"],
 )
-def test_normalise_makes_spellings_of_one_name_equal(name):
+def test_normalise_makes_spellings_of_one_name_equal(name: str) -> None:
     assert normalise(name) == "two dims[a,d]"
 
 
-def test_normalise_keeps_distinct_names_apart():
+def test_normalise_keeps_distinct_names_apart() -> None:
     assert normalise("stock a") != normalise("stocka")
     assert normalise("a[b,c]") != normalise("a[c,b]")
 
@@ -79,23 +81,23 @@ TIMES = np.array([0.0, 0.5, 1.0])
 EXPECTED = {"Stock A": np.array([1.0, 2.0, 3.0]), "TIME STEP": np.array([0.5, 0.5, 0.5])}
 
 
-def test_compare_passes_within_tolerance_and_without_sim_spec_columns():
+def test_compare_passes_within_tolerance_and_without_sim_spec_columns() -> None:
     actual = {"stock_a": np.array([1.0, 2.0 * (1 + 4e-6), 3.0])}
 
     assert compare(TIMES, EXPECTED, TIMES, actual) == []
 
 
-def test_compare_reports_value_mismatch_with_time_and_values():
+def test_compare_reports_value_mismatch_with_time_and_values() -> None:
     actual = {"Stock A": np.array([1.0, 2.1, 3.0])}
 
     assert compare(TIMES, EXPECTED, TIMES, actual) == ["Stock A at t=0.5: expected 2, got 2.1"]
 
 
-def test_compare_reports_missing_column():
+def test_compare_reports_missing_column() -> None:
     assert compare(TIMES, EXPECTED, TIMES, {}) == ["Stock A: missing from results"]
 
 
-def test_compare_selects_expected_times_from_finer_results():
+def test_compare_selects_expected_times_from_finer_results() -> None:
     fine = np.arange(0.0, 1.0 + 1e-9, 0.1)  # fine[3] is 0.30000000000000004
     times = np.array([0.0, 0.3, 0.5, 1.0])
 
@@ -105,7 +107,7 @@ def test_compare_selects_expected_times_from_finer_results():
     assert problems == []
 
 
-def test_compare_reports_missing_times():
+def test_compare_reports_missing_times() -> None:
     actual = {"Stock A": np.array([1.0, 3.0])}
 
     problems = compare(TIMES, EXPECTED, np.array([0.0, 1.0]), actual)
@@ -113,7 +115,7 @@ def test_compare_reports_missing_times():
     assert problems == ["times missing from results: 0.5"]
 
 
-def test_compare_nan_equals_nan_and_near_zero_uses_absolute_floor():
+def test_compare_nan_equals_nan_and_near_zero_uses_absolute_floor() -> None:
     expected = {"x": np.array([np.nan, -2.52e-6, 5.0])}
     actual = {"x": np.array([np.nan, 0.0, 5.0])}
 
@@ -121,7 +123,7 @@ def test_compare_nan_equals_nan_and_near_zero_uses_absolute_floor():
     assert compare(TIMES, expected, TIMES, {"x": np.array([1.0, 0.0, 5.0])}) != []
 
 
-def test_compare_shows_a_few_cells_per_column():
+def test_compare_shows_a_few_cells_per_column() -> None:
     times = np.arange(10.0)
     problems = compare(times, {"x": np.zeros(10)}, times, {"x": np.ones(10)})
 

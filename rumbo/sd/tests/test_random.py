@@ -22,12 +22,14 @@ _erf = np.vectorize(math.erf, otypes=[float])
 
 
 def normal_cdf(x: np.ndarray) -> np.ndarray:
-    return 0.5 * (1 + _erf(x / math.sqrt(2)))
+    cdf: np.ndarray = 0.5 * (1 + _erf(x / math.sqrt(2)))
+    return cdf
 
 
 def truncated_normal_cdf(x: np.ndarray, lo: float, hi: float) -> np.ndarray:
     a, b = normal_cdf(np.array(lo)), normal_cdf(np.array(hi))
-    return (normal_cdf(x) - a) / (b - a)
+    cdf: np.ndarray = (normal_cdf(x) - a) / (b - a)
+    return cdf
 
 
 def lognormal_cdf(x: np.ndarray, mean: float, sd_: float) -> np.ndarray:

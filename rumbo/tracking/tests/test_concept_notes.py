@@ -92,9 +92,9 @@ def test_submit_return_resubmit_approve_fills_the_activity(cast, orgs, activity)
     ]
     assert activity.budget_lines.get().amount == Decimal("15000")
     actions = list(
-        AuditEvent.objects.for_object(note).order_by("at", "id").values_list("reason", flat=True)
+        AuditEvent.objects.for_object(note).order_by("at", "id").values_list("action", flat=True)
     )
-    assert actions == ["", "submitted", "returned", "", "submitted", "approved"]
+    assert actions == ["create", "submit", "return", "update", "submit", "approve"]
 
 
 def test_no_start_without_an_approved_note(cast, orgs, activity):

@@ -93,7 +93,7 @@ def test_matrix_page_in_both_languages_with_status_counts(cast):
     es = client_for(cast.public).get(url("matrix", "es")).content.decode()
     en = client_for(cast.public).get(url("matrix", "en")).content.decode()
     assert "Matriz de seguimiento" in es and "Tracking matrix" in en
-    assert "<strong>26</strong> Not started" in en
+    assert "<strong>52</strong> Not reported" in en
 
 
 def test_members_only_plan_rows_are_not_counted(cast, canary):

@@ -30,8 +30,18 @@ def at(*args: int) -> dt.datetime:
     return dt.datetime(*args, tzinfo=GT)
 
 
-def change(activity: Activity, old: str, new: str, when: dt.datetime) -> None:
-    StatusChange.objects.create(activity=activity, old_status=old, new_status=new, at=when)
+def change(
+    activity: Activity, old: str, new: str, when: dt.datetime, recorded: dt.datetime | None = None
+) -> None:
+    """A change of status on the day `when` (in the process's time zone), recorded then or
+    at `recorded`."""
+    StatusChange.objects.create(
+        activity=activity,
+        old_status=old,
+        new_status=new,
+        happened_on=when.astimezone(GT).date(),
+        at=recorded or when,
+    )
 
 
 def created(activity: Activity, when: dt.datetime) -> Activity:

@@ -23,8 +23,7 @@ class Command(BaseCommand):
             report = load_seeds()
         except SeedError as exc:
             raise CommandError(str(exc)) from exc
-        loaded = ", ".join(f"{n} {kind}" for kind, n in sorted(report.created.items()))
-        self.stdout.write(f"Data: {len(report.plans)} plans ({loaded or 'already up to date'}).")
+        self.stdout.write(f"Data: {len(report.plans)} plans ({report.summary()}).")
         if options["no_accounts"]:
             return
         accounts = ensure_demo_accounts()

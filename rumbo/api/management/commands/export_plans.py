@@ -9,7 +9,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.json import DjangoJSONEncoder
 
-from rumbo.plans.exporting import export_plans
+from rumbo.api.exporting import export_plans
 
 
 class Command(BaseCommand):

@@ -1,13 +1,14 @@
-"""Plans as plain JSON-ready data, exactly as one viewer may see them."""
+"""Plans as plain JSON-ready data, exactly as one viewer may see them: the records in the
+same shape as the API gives them (`rumbo export-plans`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
 
-from rumbo.api.serializers import ActivitySerializer, PlanElementSerializer, PlanSerializer
+from rumbo.plans.selectors import Node, plan_view, plans_for
 
-from .selectors import Node, plan_view, plans_for
+from .serializers import ActivitySerializer, PlanElementSerializer, PlanSerializer
 
 
 def _node(node: Node) -> dict[str, Any]:
