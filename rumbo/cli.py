@@ -1,6 +1,6 @@
 """The `rumbo` command.
 
-rumbo demo                      migrate, load the real CRM data, create demo accounts
+rumbo demo                      migrate, load the real RCM data, create demo accounts
 rumbo export-plans [--as USER] [--plan CODE ...] [--output FILE]
                                 plans as JSON, as USER may see them (default: the public)
 rumbo <any manage.py command>   e.g. rumbo migrate, rumbo runserver, rumbo createsuperuser

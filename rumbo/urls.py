@@ -2,11 +2,14 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
+from rumbo.api.docs import api_docs
+
 urlpatterns = [
     path("api/", include("rumbo.api.urls")),
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("api/", api_docs, name="api_docs"),  # the API's page for people, in their language
     path("", include("rumbo.core.urls")),
     path("", include("rumbo.organisations.urls")),
     path("", include("rumbo.plans.urls")),

@@ -1,14 +1,11 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from rumbo.api.docs import api_docs
-
 from . import accounts, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("history/<str:kind>/<id:pk>/", views.record_history, name="record_history"),
-    path("api/", api_docs, name="api_docs"),
     path("login/", accounts.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(

@@ -49,7 +49,8 @@ from rumbo.plans.selectors import (
     plans_for,
 )
 
-OPEN = [Activity.Status.NOT_STARTED, Activity.Status.IN_PROGRESS]
+from .roadmap import OPEN, is_overdue
+
 SORTS = {
     "plan": ["plan__code", "id"],
     "code": ["code", "id"],
@@ -453,7 +454,7 @@ def rows(
                 linked=linked.get(act.pk, []),
                 budget_total=act.budget_total,
                 budget_currency=act.budget_currency or "",
-                overdue=bool(act.end_date and act.end_date < today and act.status in OPEN),
+                overdue=is_overdue(act, today),
             )
 
 

@@ -63,6 +63,9 @@ class Layout:
     shown: list[str]
     headers: list[Header]
     choices: list[tuple[PageColumn, bool]]  # every column, and whether it is shown
+    # {column: shown?}, worked out once: one lookup per cell, the cheapest way for the
+    # template to lay out hundreds of rows.
+    show: dict[str, bool]
 
     @property
     def width(self) -> int:
@@ -97,4 +100,5 @@ def layout(query: QueryDict, filters: MatrixFilters) -> Layout:
             params.pop("desc", None)
         aria = ("descending" if filters.descending else "ascending") if current else ""
         headers.append(Header(column, "?" + params.urlencode(), aria, descending))
-    return Layout(shown, headers, [(c, c.key in shown) for c in PAGE_COLUMNS])
+    show = {c.key: c.key in shown for c in PAGE_COLUMNS}
+    return Layout(shown, headers, [(c, show[c.key]) for c in PAGE_COLUMNS], show)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -269,10 +270,9 @@ def progress_update_create(
     any other status change of the activity, dated by the update's date (the date of the work).
     All or nothing, files included. A form sent again with the same `submission_key` records
     nothing more: it raises AlreadyRecorded with the update it recorded the first time."""
-    if submission_key is not None:
-        earlier = ProgressUpdate.objects.filter(submission_key=submission_key).first()
-        if earlier is not None:
-            raise AlreadyRecorded(earlier)
+    earlier = _same_update(actor, activity, data, submission_key)
+    if earlier is not None:
+        raise AlreadyRecorded(earlier)
     for upload in files:
         if upload.size and upload.size > MAX_EVIDENCE_BYTES:
             raise ValidationError(
@@ -310,6 +310,41 @@ def progress_update_create(
         raise
 
 
+RESENT_WITHIN = dt.timedelta(minutes=30)
+
+
+def _same_update(
+    actor: Any, activity: Activity, data: Mapping[str, Any], key: uuid.UUID | None
+) -> ProgressUpdate | None:
+    """The update a form sends again: the same form (its key), or, when the browser showed
+    the form anew on Back (a new key), the same person's identical update of the activity
+    (same date, texts and status) from a form in the last half hour. Calls without a form's
+    key (the API, imports) are never taken for repeats."""
+    if key is None:
+        return None
+    earlier = ProgressUpdate.objects.filter(submission_key=key).first()
+    if earlier is not None:
+        return earlier
+    if not getattr(actor, "is_authenticated", False):
+        return None
+    same = {
+        f"text_{lang}": data.get(f"text_{lang}") or "" for lang in LANGS if f"text_{lang}" in data
+    }
+    return (
+        ProgressUpdate.objects.filter(
+            activity=activity,
+            author=actor,
+            date=data.get("date"),
+            new_status=data.get("new_status") or "",
+            created_at__gte=timezone.now() - RESENT_WITHIN,
+            submission_key__isnull=False,
+            **same,
+        )
+        .order_by("-id")
+        .first()
+    )
+
+
 @transaction.atomic
 def _progress_update_record(
     *,
@@ -336,6 +371,10 @@ def _progress_update_record(
             changes={"evidence": {"old": [], "new": [item.name for item in evidence]}},
         )
     new_status = data.get("new_status")
+    if new_status and update.date > timezone.localdate():
+        raise ValidationError(
+            {"date": _("A change of status is reported when it has happened: not in the future.")}
+        )
     if new_status and new_status != activity.status:
         plan_services.activity_update(
             actor=actor,

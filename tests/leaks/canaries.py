@@ -158,7 +158,7 @@ def plant_stage(level: int, planted: Planted, system: User) -> None:
         actor=system,
         activity=hidden_activity,
         data={
-            "date": dt.date(2030, 5, 5),
+            "date": dt.date(2024, 5, 5),
             **_texts(level, "update", "text"),
             "new_status": Activity.Status.IN_PROGRESS,
             "visibility": vis,
@@ -203,7 +203,7 @@ def plant_stage(level: int, planted: Planted, system: User) -> None:
     tracking_services.progress_update_create(
         actor=system,
         activity=act,
-        data={"date": dt.date(2030, 6, 6), **_texts(level, "update", "text"), "visibility": vis},
+        data={"date": dt.date(2024, 6, 6), **_texts(level, "update", "text"), "visibility": vis},
         files=[SimpleUploadedFile(f"{tag(level, 'evidence')}.txt", b"canary")],
     )
     # Concept notes of this level in every state, each on a public activity.

@@ -14,7 +14,6 @@ ADAPTERS = [
     "*/forms.py",
     "api/*.py",
     "tracking/xlsx/*.py",
-    "plans/exporting.py",
     "*/templatetags/*.py",
     "*/management/commands/*.py",
 ]

@@ -26,7 +26,9 @@ def test_one_activity_per_action_with_its_text_and_nothing_else():
         assert not activity.parties.exists() and not activity.budget_lines.exists()
 
 
-@pytest.mark.parametrize("lang, label", [("es", "Sin información reportada"), ("en", "Not reported")])
+@pytest.mark.parametrize(
+    "lang, label", [("es", "Sin información reportada"), ("en", "Not reported")]
+)
 def test_the_actions_are_in_the_matrix_and_the_roadmap(cast, lang, label):
     client = client_for(cast.public)
     matrix = client.get(url("matrix", lang) + f"?plan={LMAP}").content.decode()

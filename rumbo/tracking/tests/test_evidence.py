@@ -87,6 +87,7 @@ def test_members_only_evidence_is_for_members_and_404_for_everyone_else(
 
 def normal(body: bytes, pk: int) -> bytes:
     body = re.sub(rb'name="csrfmiddlewaretoken" value="[^"]+"', b"", body)
+    body = body.replace(f"%2Fevidence%2F{pk}%2F".encode(), b"%2Fevidence%2FX%2F")  # log-in ?next=
     return body.replace(f"/evidence/{pk}/".encode(), b"/evidence/X/")
 
 

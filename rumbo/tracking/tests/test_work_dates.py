@@ -158,3 +158,32 @@ def test_nothing_is_overdue_when_nothing_was_reported():
     act.status = S.NOT_STARTED
     assert is_overdue(act, dt.date(2023, 8, 1))
     assert not is_overdue(act, dt.date(2023, 7, 31))  # July is not over before its last day
+
+
+def test_the_same_update_sent_from_a_form_shown_anew_is_recorded_once(cast, past_activity):
+    """Back may show the form anew (a new one-time key): the same person's identical update
+    of the same activity is still recorded once."""
+    client = client_for(cast.secretariat)
+    for _ in range(2):
+        response = record_progress(
+            client, past_activity, "en", date="2023-09-28", text_es="Reunión realizada"
+        )
+        assert response.status_code == 302
+    assert ProgressUpdate.objects.filter(activity=past_activity).count() == 1
+
+
+def test_a_status_change_reported_for_the_future_is_refused(cast, past_activity):
+    client = client_for(cast.secretariat)
+    future = (timezone.localdate() + dt.timedelta(days=2)).isoformat()
+    response = record_progress(
+        client,
+        past_activity,
+        "en",
+        date=future,
+        text_es="Se hará",
+        new_status=S.IN_PROGRESS,
+        status_reason="x",
+    )
+    assert response.status_code == 200
+    assert "not in the future" in response.content.decode()
+    assert not ProgressUpdate.objects.filter(activity=past_activity).exists()

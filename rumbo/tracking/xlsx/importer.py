@@ -21,7 +21,9 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from rumbo.core import audit
 from rumbo.core.i18n import LANGS
+from rumbo.core.models import AuditEvent
 from rumbo.organisations.models import Organisation
 from rumbo.organisations.selectors import organisations_for
 from rumbo.plans import services as plan_services
@@ -797,40 +799,42 @@ def apply_import(
             raise ImportAlreadyApplied
     plans = {p.code: p for p in plans_for(user)}
     done = {"added": 0, "changed": 0}
-    for row in preview.changes:
-        data, parties = _decode(row.data, user)
-        why = ((reasons or {}).get(row.row) or reason).strip() if row.needs_reason else ""
-        if row.kind == "added":
-            plan_services.activity_create(
-                actor=user,
-                plan=plans[row.plan],
-                data=data,
-                parties=parties or (),
-                status_reason=why,
-            )
-            done["added"] += 1
-            continue
-        activity = activities_queryset(user).get(pk=row.activity_id)
-        version = row.version
-        others = {k: value for k, value in data.items() if k != "status"}
-        if why and (others or parties is not None):
-            activity = plan_services.activity_update(
+    # Every change an import makes is recorded as the import's.
+    with audit.named(AuditEvent.Action.IMPORT):
+        for row in preview.changes:
+            data, parties = _decode(row.data, user)
+            why = ((reasons or {}).get(row.row) or reason).strip() if row.needs_reason else ""
+            if row.kind == "added":
+                plan_services.activity_create(
+                    actor=user,
+                    plan=plans[row.plan],
+                    data=data,
+                    parties=parties or (),
+                    status_reason=why,
+                )
+                done["added"] += 1
+                continue
+            activity = activities_queryset(user).get(pk=row.activity_id)
+            version = row.version
+            others = {k: value for k, value in data.items() if k != "status"}
+            if why and (others or parties is not None):
+                activity = plan_services.activity_update(
+                    actor=user,
+                    activity=activity,
+                    data=others,
+                    expected_version=version,
+                    parties=parties,
+                )
+                data, parties, version = {"status": data["status"]}, None, activity.version
+            plan_services.activity_update(
                 actor=user,
                 activity=activity,
-                data=others,
+                data=data,
                 expected_version=version,
                 parties=parties,
+                status_reason=why,
             )
-            data, parties, version = {"status": data["status"]}, None, activity.version
-        plan_services.activity_update(
-            actor=user,
-            activity=activity,
-            data=data,
-            expected_version=version,
-            parties=parties,
-            status_reason=why,
-        )
-        done["changed"] += 1
+            done["changed"] += 1
     if session is not None:
         session.applied_at = timezone.now()
         session.save(update_fields=["applied_at"])

@@ -10,7 +10,7 @@ from rumbo.seeds.loader import SeedError, load_seeds
 
 
 class Command(BaseCommand):
-    help = "Load the real CRM data that ships with Rumbo and create one demo account per role."
+    help = "Load the real RCM data that ships with Rumbo and create one demo account per role."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--no-accounts", action="store_true", help="only load the data")
