@@ -83,7 +83,7 @@ def test_edit_an_activity_status_dated_when_it_happened(browser, site, lang, siz
     page.locator("#id_status_reason").fill("Acta de la reunión")
     page.locator("main form").last.get_by_role("button", name=w["save"], exact=True).click()
     expect(page.get_by_text(w["saved"])).to_be_visible()
-    expect(page.locator("dd.status-in_progress")).to_have_text(w["in_progress"])
+    expect(page.locator("dd.status-in_progress")).to_contain_text(w["in_progress"])
     fits(page)
     activity = Activity.objects.get(plan__code="un-rn-2023-2024", code="BP1.3")
     change = StatusChange.objects.get(activity=activity)
@@ -115,20 +115,19 @@ def test_record_progress_then_back_and_save_again(browser, site, lang, size):  #
 
 
 @pytest.mark.parametrize("lang,size", CASES)
-def test_write_and_submit_a_concept_note(browser, site, lang, size):  # noqa: F811
+def test_write_a_concept_note_draft(browser, site, lang, size):  # noqa: F811
     from rumbo.tracking.models import ConceptNote
 
     w = WORDS[lang]
     page = browser.new_page(viewport=SIZES[size])
     log_in(page, site, "secretaria")
-    open_activity(page, site, lang, "BP2.1")
-    page.goto(page.url + "note/")
-    page.get_by_role("link", name=w["note"]).click()
+    open_activity(page, site, lang, "BP1.1")
+    page.goto(page.url + "note/edit/")
     fits(page)
     page.locator("#id_objective_es").fill("Fortalecer la coordinación regional")
     page.locator("main form").get_by_role("button", name=w["save_draft"]).click()
     fits(page)
-    note = ConceptNote.objects.get(activity__code="BP2.1", activity__plan__code="un-rn-2023-2024")
+    note = ConceptNote.objects.get(activity__code="BP1.1", activity__plan__code="un-rn-2023-2024")
     assert note.objective_es == "Fortalecer la coordinación regional"
     assert note.status == ConceptNote.Status.DRAFT
     page.close()
