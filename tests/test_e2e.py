@@ -92,9 +92,7 @@ def test_secretariat_updates_an_activity_status_by_keyboard(browser, site):
     status.focus()
     status.select_option("in_progress")
     # No concept note yet: the secretariat says why the activity goes ahead.
-    page.locator("#id_status_reason").fill(
-        "Confirmed by the co-chairs; the note follows."
-    )
+    page.locator("#id_status_reason").fill("Confirmed by the co-chairs; the note follows.")
     page.keyboard.press("Tab")
     page.get_by_role("button", name="Save").press("Enter")
     expect(page.get_by_text("Activity saved.")).to_be_visible()
