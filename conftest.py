@@ -19,6 +19,8 @@ from rumbo.testing.factories import (
 )
 
 K = Organisation.Kind
+# The browser tests' `browser` and `site` fixtures.
+pytest_plugins = ["rumbo.testing.browser"]
 
 
 @pytest.fixture

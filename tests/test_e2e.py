@@ -2,54 +2,12 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
 from playwright.sync_api import expect
 
-from rumbo.seeds.demo import DEMO_PASSWORD, ensure_demo_accounts
-from rumbo.seeds.loader import load_seeds
+from rumbo.seeds.demo import DEMO_PASSWORD
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
-    # ordinary synchronous ones.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def site(live_server):
-    from django.db import connection
-
-    from rumbo.core import db_triggers
-
-    db_triggers.install(connection)
-    load_seeds()
-    ensure_demo_accounts()
-    yield live_server.url
-    # The test database is emptied after a browser test; the append-only audit log would
-    # (rightly) refuse that.
-    db_triggers.uninstall(connection)
 
 
 def log_in(page, site: str, username: str) -> None:

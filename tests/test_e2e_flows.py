@@ -10,7 +10,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import expect
 
-from tests.test_e2e import browser, log_in, site  # noqa: F401  (fixtures)
+from tests.test_e2e import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -58,7 +58,7 @@ def fits(page) -> None:
     assert overflow <= 1, f"{page.url} is {overflow}px wider than the screen"
 
 
-def open_activity(page, site: str, lang: str, code: str) -> None:  # noqa: F811
+def open_activity(page, site: str, lang: str, code: str) -> None:
     from rumbo.plans.models import Activity
 
     pk = Activity.objects.get(plan__code="un-rn-2023-2024", code=code).pk
@@ -66,7 +66,7 @@ def open_activity(page, site: str, lang: str, code: str) -> None:  # noqa: F811
 
 
 @pytest.mark.parametrize("lang,size", CASES)
-def test_edit_an_activity_status_dated_when_it_happened(browser, site, lang, size):  # noqa: F811
+def test_edit_an_activity_status_dated_when_it_happened(browser, site, lang, size):
     from rumbo.plans.models import Activity, StatusChange
 
     w = WORDS[lang]
@@ -92,7 +92,7 @@ def test_edit_an_activity_status_dated_when_it_happened(browser, site, lang, siz
 
 
 @pytest.mark.parametrize("lang,size", CASES)
-def test_record_progress_then_back_and_save_again(browser, site, lang, size):  # noqa: F811
+def test_record_progress_then_back_and_save_again(browser, site, lang, size):
     from rumbo.plans.models import Activity
     from rumbo.tracking.models import ProgressUpdate
 
@@ -115,7 +115,7 @@ def test_record_progress_then_back_and_save_again(browser, site, lang, size):  #
 
 
 @pytest.mark.parametrize("lang,size", CASES)
-def test_write_a_concept_note_draft(browser, site, lang, size):  # noqa: F811
+def test_write_a_concept_note_draft(browser, site, lang, size):
     from rumbo.tracking.models import ConceptNote
 
     w = WORDS[lang]

@@ -236,38 +236,6 @@ PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
 
-@pytest.fixture(scope="module")
-def browser():
-    import os
-    import shutil
-
-    from playwright.sync_api import sync_playwright
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's loop runs in this thread
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=chromium, args=["--no-sandbox", "--disable-gpu"], headless=True
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def site(live_server):
-    from django.db import connection
-
-    from rumbo.core import db_triggers
-    from rumbo.seeds.demo import ensure_demo_accounts
-    from rumbo.seeds.loader import load_seeds
-
-    db_triggers.install(connection)
-    load_seeds()
-    ensure_demo_accounts()
-    yield live_server.url
-    db_triggers.uninstall(connection)  # the test database is emptied after a browser test
-
-
 def open_page(browser, site: str, viewport: dict[str, int], username: str | None = None):
     page = browser.new_context(viewport=viewport, java_script_enabled=False).new_page()
     if username:

@@ -176,15 +176,14 @@ def test_default_columns_fit_the_screen_and_print_without_controls(live_server):
 
     from rumbo.core import db_triggers
     from rumbo.seeds.loader import load_seeds
+    from rumbo.testing.browser import launch
 
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     db_triggers.install(connection)
     load_seeds()
     Activity.objects.filter(code="BP1.1").update(status="in_progress")
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"], headless=True
-        )
+        browser = launch(pw)
         try:
             for width in (1366, 1920):
                 page = browser.new_page(viewport={"width": width, "height": 900})
