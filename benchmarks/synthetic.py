@@ -21,7 +21,7 @@ import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -235,12 +235,14 @@ def _activity(world: World, i: int, rng: random.Random, today: dt.date) -> Activ
     n = i + 1
     people = rng.randint(10, 90)
     risky = rng.random() < 0.6
+    # _build_tree gives every element both titles.
+    topic_es, topic_en = cast(str, element.title_es), cast(str, element.title_en)
     return Activity(
         plan=plan,
         element=element,
         code=f"B{n:06d}",
-        title_es=f"Actividad sintética {n}: taller regional sobre {element.title_es.lower()}",
-        title_en=f"Synthetic activity {n}: regional workshop on {element.title_en.lower()}",
+        title_es=f"Actividad sintética {n}: taller regional sobre {topic_es.lower()}",
+        title_en=f"Synthetic activity {n}: regional workshop on {topic_en.lower()}",
         indicators_es=f"Informe del taller {n} publicado; {people} participantes",
         indicators_en=f"Report of workshop {n} published; {people} participants",
         assumptions_risks_es="Financiamiento disponible" if risky else "",

@@ -58,11 +58,15 @@ def fits(page) -> None:
     assert overflow <= 1, f"{page.url} is {overflow}px wider than the screen"
 
 
-def open_activity(page, site: str, lang: str, code: str) -> None:
+def start(browser, site: str, lang: str, size: str, code: str):
+    """The secretariat's browser at this size, on the page of a network-plan activity."""
     from rumbo.plans.models import Activity
 
+    page = browser.new_page(viewport=SIZES[size])
+    log_in(page, site, "secretaria")
     pk = Activity.objects.get(plan__code="un-rn-2023-2024", code=code).pk
     page.goto(f"{site}/{lang}/activities/{pk}/")
+    return page
 
 
 @pytest.mark.parametrize("lang,size", CASES)
@@ -70,9 +74,7 @@ def test_edit_an_activity_status_dated_when_it_happened(browser, site, lang, siz
     from rumbo.plans.models import Activity, StatusChange
 
     w = WORDS[lang]
-    page = browser.new_page(viewport=SIZES[size])
-    log_in(page, site, "secretaria")
-    open_activity(page, site, lang, "BP1.3")
+    page = start(browser, site, lang, size, "BP1.3")
     fits(page)
     page.get_by_role("link", name=w["edit"]).click()
     fits(page)
@@ -97,9 +99,7 @@ def test_record_progress_then_back_and_save_again(browser, site, lang, size):
     from rumbo.tracking.models import ProgressUpdate
 
     w = WORDS[lang]
-    page = browser.new_page(viewport=SIZES[size])
-    log_in(page, site, "secretaria")
-    open_activity(page, site, lang, "BP1.6")
+    page = start(browser, site, lang, size, "BP1.6")
     page.get_by_role("link", name=w["record"]).click()
     fits(page)
     page.locator("#id_date").fill("2023-10-02")
@@ -119,9 +119,7 @@ def test_write_a_concept_note_draft(browser, site, lang, size):
     from rumbo.tracking.models import ConceptNote
 
     w = WORDS[lang]
-    page = browser.new_page(viewport=SIZES[size])
-    log_in(page, site, "secretaria")
-    open_activity(page, site, lang, "BP1.1")
+    page = start(browser, site, lang, size, "BP1.1")
     page.goto(page.url + "note/edit/")
     fits(page)
     page.locator("#id_objective_es").fill("Fortalecer la coordinación regional")

@@ -9,7 +9,7 @@ form that checks them (rumbo.api.query), so the two say the same thing."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from drf_spectacular.openapi import AutoSchema as BaseAutoSchema
@@ -46,7 +46,9 @@ def form_parameters(form_class: type[forms.Form]) -> list[OpenApiParameter]:
     for name, field in form_class.base_fields.items():
         schema: dict[str, Any]
         if isinstance(field, forms.ChoiceField):
-            values = {"type": "string", "enum": [str(v) for v, _label in field.choices if v]}
+            # A form's ChoiceField holds its choices as a list of pairs.
+            choices = cast("list[tuple[Any, Any]]", field.choices)
+            values = {"type": "string", "enum": [str(v) for v, _label in choices if v]}
             many = isinstance(field, forms.MultipleChoiceField)
             schema = {"type": "array", "items": values} if many else values
         elif isinstance(field, FlagField):
@@ -61,8 +63,9 @@ def form_parameters(form_class: type[forms.Form]) -> list[OpenApiParameter]:
                 schema["maximum"] = field.max_value
         else:
             schema = {"type": "string"}
-            if getattr(field, "max_length", None):
-                schema["maxLength"] = field.max_length
+            max_length = getattr(field, "max_length", None)
+            if max_length:
+                schema["maxLength"] = max_length
         parameters.append(OpenApiParameter(name, schema, description=str(field.help_text or "")))
     return parameters
 
@@ -102,7 +105,9 @@ class AutoSchema(BaseAutoSchema):
         return sorted(codes)
 
     def _has_lookup(self) -> bool:
-        lookup = getattr(self.view, "lookup_url_kwarg", None) or getattr(
-            self.view, "lookup_field", "pk"
+        lookup = cast(
+            str,
+            getattr(self.view, "lookup_url_kwarg", None)
+            or getattr(self.view, "lookup_field", "pk"),
         )
         return "{" + lookup + "}" in self.path or "{id}" in self.path

@@ -5,8 +5,16 @@ from __future__ import annotations
 from rest_framework import serializers
 
 from rumbo.core.i18n import bilingual
-from rumbo.organisations.models import Organisation
-from rumbo.plans.models import Activity, ActivityParty, BudgetLine, Plan, PlanElement
+from rumbo.organisations.models import Body, Organisation
+from rumbo.plans.models import (
+    Activity,
+    ActivityParty,
+    BudgetLine,
+    GcmObjective,
+    Plan,
+    PlanElement,
+    SdgTarget,
+)
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
@@ -16,11 +24,16 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
 
 class PlanSerializer(serializers.ModelSerializer):
-    owner_body = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    owner_organisation = serializers.SlugRelatedField(
+    owner_body: serializers.SlugRelatedField[Body] = serializers.SlugRelatedField(
         slug_field="code", read_only=True, allow_null=True
     )
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    owner_organisation: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
+    # A declared field (the serializer's metaclass collects it), not Field.parent.
+    parent: serializers.SlugRelatedField[Plan] = serializers.SlugRelatedField(  # type: ignore[assignment]
+        slug_field="code", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Plan
@@ -42,10 +55,19 @@ class PlanSerializer(serializers.ModelSerializer):
 
 
 class PlanElementSerializer(serializers.ModelSerializer):
-    plan = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    parent = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    gcm_objectives = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
-    sdg_targets = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    plan: serializers.SlugRelatedField[Plan] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    # A declared field (the serializer's metaclass collects it), not Field.parent.
+    parent: serializers.SlugRelatedField[PlanElement] = serializers.SlugRelatedField(  # type: ignore[assignment]
+        slug_field="code", read_only=True, allow_null=True
+    )
+    gcm_objectives: serializers.SlugRelatedField[GcmObjective] = serializers.SlugRelatedField(
+        slug_field="number", many=True, read_only=True
+    )
+    sdg_targets: serializers.SlugRelatedField[SdgTarget] = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
 
     class Meta:
         model = PlanElement
@@ -65,7 +87,9 @@ class PlanElementSerializer(serializers.ModelSerializer):
 
 
 class PartySerializer(serializers.ModelSerializer):
-    organisation = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    organisation: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
 
     class Meta:
         model = ActivityParty
@@ -73,7 +97,9 @@ class PartySerializer(serializers.ModelSerializer):
 
 
 class BudgetLineSerializer(serializers.ModelSerializer):
-    funder = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    funder: serializers.SlugRelatedField[Organisation] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = BudgetLine
@@ -81,13 +107,23 @@ class BudgetLineSerializer(serializers.ModelSerializer):
 
 
 class ActivitySerializer(serializers.ModelSerializer):
-    plan = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    element = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
-    working_group = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    plan: serializers.SlugRelatedField[Plan] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True
+    )
+    element: serializers.SlugRelatedField[PlanElement] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
+    working_group: serializers.SlugRelatedField[Body] = serializers.SlugRelatedField(
+        slug_field="code", read_only=True, allow_null=True
+    )
     parties = PartySerializer(many=True, read_only=True)
     budget_lines = BudgetLineSerializer(many=True, read_only=True)
-    gcm_objectives = serializers.SlugRelatedField(slug_field="number", many=True, read_only=True)
-    sdg_targets = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+    gcm_objectives: serializers.SlugRelatedField[GcmObjective] = serializers.SlugRelatedField(
+        slug_field="number", many=True, read_only=True
+    )
+    sdg_targets: serializers.SlugRelatedField[SdgTarget] = serializers.SlugRelatedField(
+        slug_field="code", many=True, read_only=True
+    )
     visibility = serializers.IntegerField(source="effective_visibility", read_only=True)
 
     class Meta:

@@ -3,7 +3,7 @@ through the same services (and so the same permissions, validation and audit) as
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -18,6 +18,9 @@ from rumbo.plans.models import Activity
 from rumbo.plans.selectors import activities_queryset
 from rumbo.tracking.matrix import MatrixRow
 from rumbo.tracking.models import ConceptNote, Evidence, ProgressUpdate
+
+if TYPE_CHECKING:
+    from rumbo.organisations.models import User
 
 
 class MatrixRowSerializer(serializers.Serializer):
@@ -83,7 +86,8 @@ class MatrixUpdateSerializer(serializers.Serializer):
 # The note's translated texts the author writes (the review comments are the reviewer's).
 NOTE_TEXT = [
     name
-    for name in translator.get_options_for_model(ConceptNote).fields
+    # `fields` is set on each TranslationOptions class by modeltranslation's metaclass.
+    for name in translator.get_options_for_model(ConceptNote).fields  # type: ignore[attr-defined]
     if name != "review_comments"
 ]
 
@@ -136,10 +140,14 @@ class ConceptNoteSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         request = self.context.get("request")
         user = getattr(request, "user", None)
-        self.fields["activity"].queryset = activities_queryset(user)
+        activity = cast("serializers.PrimaryKeyRelatedField[Activity]", self.fields["activity"])
+        # (djangorestframework-stubs types `queryset` with Manager, a descriptor, which mypy
+        # then refuses to assign: hence the ignores.)
+        activity.queryset = activities_queryset(user)  # type: ignore[arg-type]
         visible = organisations_for(user)
-        self.fields["lead_organisations"].child_relation.queryset = visible
-        self.fields["accompanying_organisations"].child_relation.queryset = visible
+        for name in ("lead_organisations", "accompanying_organisations"):
+            relation = cast(serializers.ManyRelatedField, self.fields[name]).child_relation
+            relation.queryset = visible  # type: ignore[arg-type]
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         if self.instance is not None and "version" not in attrs:
@@ -175,7 +183,7 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
     activity = serializers.PrimaryKeyRelatedField(queryset=Activity.objects.none())
     evidence = EvidenceSerializer(many=True, read_only=True)
     status_reason = serializers.CharField(write_only=True, required=False, allow_blank=True)
-    author = serializers.StringRelatedField()
+    author: serializers.StringRelatedField[User] = serializers.StringRelatedField()
 
     class Meta:
         model = ProgressUpdate
@@ -195,4 +203,7 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         user = getattr(self.context.get("request"), "user", None)
-        self.fields["activity"].queryset = activities_queryset(user)
+        activity = cast("serializers.PrimaryKeyRelatedField[Activity]", self.fields["activity"])
+        # (djangorestframework-stubs types `queryset` with Manager, a descriptor, which mypy
+        # then refuses to assign: hence the ignores.)
+        activity.queryset = activities_queryset(user)  # type: ignore[arg-type]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
@@ -29,6 +29,7 @@ from rumbo.tracking.selectors import (
     progress_updates_for,
 )
 
+from .pagination import LimitOffsetPagination
 from .query import ActivityIdFilter, CheckedInputMixin
 from .serializers_tracking import (
     ConceptNoteSerializer,
@@ -37,6 +38,9 @@ from .serializers_tracking import (
     NoteReturnSerializer,
     ProgressUpdateSerializer,
 )
+
+if TYPE_CHECKING:
+    from rumbo.tracking.models import ConceptNote
 
 
 class Conflict(APIException):
@@ -70,9 +74,13 @@ class MatrixViewSet(CheckedInputMixin, viewsets.GenericViewSet):
 
     def list(self, request: Request) -> Response:
         qs = self.get_queryset()
-        paginator = self.paginator
-        page_ids = paginator.paginate_queryset(qs.values_list("pk", flat=True), request, view=self)
-        start = paginator.offset
+        # Every list is paginated (DEFAULT_PAGINATION_CLASS), always with a limit: a page.
+        paginator = cast(LimitOffsetPagination, self.paginator)
+        page_ids = cast(
+            "list[int]",
+            paginator.paginate_queryset(qs.values_list("pk", flat=True), request, view=self),
+        )
+        start = cast(int, paginator.offset)  # set by paginate_queryset
         rows = list(matrix.rows(request.user, qs, start=start, stop=start + len(page_ids)))
         return paginator.get_paginated_response(MatrixRowSerializer(rows, many=True).data)
 
@@ -135,7 +143,8 @@ class ConceptNoteViewSet(
         data.pop("version", None)
         return data
 
-    def perform_create(self, serializer: ConceptNoteSerializer) -> None:
+    # The serializer is always this viewset's serializer_class.
+    def perform_create(self, serializer: ConceptNoteSerializer) -> None:  # type: ignore[override]
         activity = serializer.validated_data["activity"]
         if not can_report_on(self.request.user, activity):
             raise ApiPermissionDenied
@@ -151,8 +160,8 @@ class ConceptNoteViewSet(
             )
         )
 
-    def perform_update(self, serializer: ConceptNoteSerializer) -> None:
-        note = serializer.instance
+    def perform_update(self, serializer: ConceptNoteSerializer) -> None:  # type: ignore[override]
+        note = cast("ConceptNote", serializer.instance)  # an update always has its record
         if not can_report_on(self.request.user, note.activity):
             raise ApiPermissionDenied
         data = self._data(serializer)
@@ -217,7 +226,8 @@ class ProgressUpdateViewSet(
         activity = self.request.query_params.get("activity")
         return qs.filter(activity_id=activity) if activity and activity.isdigit() else qs
 
-    def perform_create(self, serializer: ProgressUpdateSerializer) -> None:
+    # The serializer is always this viewset's serializer_class.
+    def perform_create(self, serializer: ProgressUpdateSerializer) -> None:  # type: ignore[override]
         data = dict(serializer.validated_data)
         activity = data.pop("activity")
         reason = data.pop("status_reason", "")

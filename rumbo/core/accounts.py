@@ -33,6 +33,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template import loader
 from django.urls import Resolver404, resolve, reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django_tasks import task
@@ -55,17 +56,19 @@ RESET_REQUESTS_PER_ADDRESS = 10
 RESET_MAILS_PER_RECIPIENT = 3
 
 
-def safe_return_path(request: HttpRequest, target: str | None) -> str:
-    """``target`` if it is a local URL of this site that is not an account page, else ""."""
-    if not target or not url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+def safe_return_path(target: str | None) -> str:
+    """``target`` if it is a path of this site (no scheme, no host) that is not an account
+    page, else ""."""
+    # With no host allowed, Django's check lets through only URLs without a host, and also
+    # refuses those a browser reads as another host ("//evil", "/\\evil").
+    if (
+        not target
+        or not target.startswith("/")
+        or not url_has_allowed_host_and_scheme(target, allowed_hosts=None)
     ):
         return ""
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
-        return ""
     try:
-        match = resolve(parts.path)
+        match = resolve(urlsplit(target).path)
     except Resolver404:
         return target  # a page that does not exist is answered by its own 404
     return "" if match.url_name in NO_RETURN else target
@@ -82,7 +85,7 @@ def login_link(request: HttpRequest | None) -> str:
     except Resolver404:
         here = None
     target = request.GET.get("next") if here in NO_RETURN else request.get_full_path()
-    target = safe_return_path(request, target)
+    target = safe_return_path(target)
     if not target:
         return login
     return f"{login}?{urlencode({'next': target})}"
@@ -92,7 +95,7 @@ class LoginView(auth_views.LoginView):
     """Django's log-in view, never sending anyone back to an account page."""
 
     def get_redirect_url(self) -> str:
-        return safe_return_path(self.request, super().get_redirect_url())
+        return safe_return_path(super().get_redirect_url())
 
 
 # --- Password change ---------------------------------------------------------------------
@@ -169,8 +172,6 @@ class ResetForm(PasswordResetForm):
     ) -> None:
         if _count(_recipient_key(to_email)) > RESET_MAILS_PER_RECIPIENT:
             return
-        from django.template import loader
-
         subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
         body = loader.render_to_string(email_template_name, context)
         html = (

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin
@@ -10,7 +10,7 @@ from django.http import HttpRequest
 
 from . import audit
 from .forms import VersionField, bind_version
-from .models import AuditEvent
+from .models import AuditEvent, AuditEventQuerySet
 from .services import ConflictError
 
 
@@ -26,7 +26,8 @@ class VersionCheckedForm(forms.ModelForm):
         bind_version(self)
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        # ModelForm.clean returns the cleaned data (typed as optional on BaseForm).
+        data = cast(dict[str, Any], super().clean())
         instance = self.instance
         if instance.pk and "version" in data:
             current = (
@@ -54,15 +55,17 @@ class AuditedModelAdmin(admin.ModelAdmin):
     def _versioned(self) -> bool:
         return any(f.name == "version" for f in self.model._meta.concrete_fields)
 
-    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any):  # type: ignore[no-untyped-def]
+    def get_form(  # type: ignore[no-untyped-def]
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ):
         if not self._versioned():
-            return super().get_form(request, obj, **kwargs)
+            return super().get_form(request, obj, change, **kwargs)
         # `version` is the form's own field, not one the model form may edit.
         if "fields" not in kwargs:
             kwargs["fields"] = flatten_fieldsets(self.get_fieldsets(request, obj))
         if kwargs["fields"] is not None:
             kwargs["fields"] = [f for f in kwargs["fields"] if f != "version"]
-        form = super().get_form(request, obj, **kwargs)
+        form = super().get_form(request, obj, change, **kwargs)
         return type(f"Versioned{form.__name__}", (VersionCheckedForm, form), {})
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None):  # type: ignore[no-untyped-def]
@@ -129,7 +132,9 @@ class AuditEventAdmin(admin.ModelAdmin):
     date_hierarchy = "at"
 
     def get_queryset(self, request: HttpRequest):  # type: ignore[no-untyped-def]
-        return super().get_queryset(request).visible_to(request.user).select_related("content_type")
+        # The default manager's queryset: an AuditEventQuerySet.
+        events = cast(AuditEventQuerySet, super().get_queryset(request))
+        return events.visible_to(request.user).select_related("content_type")
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         user = request.user

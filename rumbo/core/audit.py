@@ -30,6 +30,16 @@ SKIPPED = {
 
 Action = AuditEvent.Action
 
+# Fields whose empty value is "" (None counts as that), and fields whose value given as text
+# is read as the number or date it says.
+TEXT_FIELDS = (models.CharField, models.TextField)
+NUMBER_OR_DATE_FIELDS = (
+    models.DateField,  # DateTimeField included
+    models.DecimalField,
+    models.IntegerField,
+    models.FloatField,
+)
+
 
 def _plain(value: Any) -> Any:
     if isinstance(value, Decimal):
@@ -44,7 +54,7 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _field_value(field: models.Field, value: Any) -> Any:
+def field_value(field: models.Field, value: Any) -> Any:
     """A field's value as the database would hold it: a date given as text is a date, a
     decimal has the field's places ("15000.5" and "15000.50" are one amount)."""
     if value is None:
@@ -74,19 +84,10 @@ def audited_fields(model: type[models.Model]) -> list[models.Field]:
     ]
 
 
-TEXT_FIELDS = (models.CharField, models.TextField)
-NUMBER_OR_DATE_FIELDS = (
-    models.DateField,  # DateTimeField included
-    models.DecimalField,
-    models.IntegerField,
-    models.FloatField,
-)
-
-
 def snapshot(instance: models.Model) -> dict[str, Any]:
     data: dict[str, Any] = {}
     for field in audited_fields(type(instance)):
-        data[field.name] = _field_value(field, getattr(instance, field.attname))
+        data[field.name] = field_value(field, getattr(instance, field.attname))
     if instance.pk is not None:
         for m2m in instance._meta.many_to_many:
             data[m2m.name] = sorted(getattr(instance, m2m.name).values_list("pk", flat=True))
@@ -96,12 +97,13 @@ def snapshot(instance: models.Model) -> dict[str, Any]:
     return data
 
 
-def _text(value: str) -> str:
+def normal_text(value: str) -> str:
     # A browser sends a textarea's lines as CRLF and a form strips the ends: the same text.
     return value.replace("\r\n", "\n").replace("\r", "\n").strip()
 
 
-def _number(value: Any) -> Decimal | None:
+def as_number(value: Any) -> Decimal | None:
+    """The number a value or its text says (None when it says none, or an infinite one)."""
     if isinstance(value, bool):
         return None
     if isinstance(value, Decimal | int | float):
@@ -116,7 +118,7 @@ def _number(value: Any) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-def _moment(value: Any) -> dt.date | None:
+def as_moment(value: Any) -> dt.date | None:
     """A date or a time, or the ISO text of one, as a comparable value (else None)."""
     if isinstance(value, str):
         text = value.strip()
@@ -167,15 +169,15 @@ def same(old: Any, new: Any) -> bool:
             and all(same(old.get(k), new.get(k)) for k in old.keys() | new.keys())
         )
     if isinstance(old, str) and isinstance(new, str):
-        return _text(old) == _text(new)
+        return normal_text(old) == normal_text(new)
     if isinstance(old, bool) or isinstance(new, bool):
         return old is new
     # A number or a date on one side at least (two texts are compared as texts: codes such as
     # "10.7" and "10.70" differ): compare what the other side's text says.
-    a, b = _number(old), _number(new)
+    a, b = as_number(old), as_number(new)
     if a is not None and b is not None:
         return a == b
-    m, n = _moment(old), _moment(new)
+    m, n = as_moment(old), as_moment(new)
     if m is not None and n is not None:
         return m == n
     return bool(old == new)

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.db.models.constants import LOOKUP_SEP
 from django.utils import formats, timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
@@ -25,25 +26,13 @@ from .visibility import Visibility
 
 Action = AuditEvent.Action
 
-# What the rows of a record's `audit_extra` lists hold, column by column (see
-# Activity.audit_extra and Plan.audit_extra): the reverse relation they come from and the
-# fields of its model, which give each cell its label and its display.
-EXTRA_ROWS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "responsible_parties": ("parties", ("organisation", "role", "visibility", "hidden_from")),
-    "budget_lines": (
-        "budget_lines",
-        (
-            "amount",
-            "currency",
-            "source",
-            "funder",
-            "committed",
-            "spent",
-            "visibility",
-            "hidden_from",
-        ),
-    ),
-    "statements": ("statements", ("kind", "code", "title_es", "title_en", "text_es", "text_en")),
+# Record kinds whose history has a page (in the URL), and the model of each.
+HISTORY_KINDS = {
+    "plan": ("plans", "Plan"),
+    "element": ("plans", "PlanElement"),
+    "activity": ("plans", "Activity"),
+    "organisation": ("organisations", "Organisation"),
+    "body": ("organisations", "Body"),
 }
 EXTRA_LABELS = {
     "responsible_parties": gettext_lazy("responsible parties"),
@@ -54,12 +43,8 @@ EXTRA_LABELS = {
 }
 # Fields older rows recorded that are not content (a password change is recorded on its own).
 NOT_SHOWN = audit.SKIPPED - {"password"}
-# Reasons older rows carry that are not reasons but the name of what happened.
-MARKER_ACTIONS = {
-    "submitted": Action.SUBMIT,
-    "approved": Action.APPROVE,
-    "returned": Action.RETURN,
-}
+# Reasons older rows carry that are not reasons but the status a change moved to.
+MARKER_ACTIONS = audit.STATUS_ACTIONS
 ADMIN_MARKER = "admin"
 SEED_PREFIX = "Loaded from "
 # A text longer than this (or of several lines) is shown cut, with the whole in a <details>.
@@ -86,7 +71,8 @@ class Change:
     label: str
     old: Value
     new: Value
-    sides: list[Value] = field(default_factory=list)  # the values the table shows
+    # The values the table shows (`dataclasses.field`: `field` is a name of this class).
+    sides: list[Value] = dataclasses.field(default_factory=list)
 
 
 @dataclass
@@ -96,9 +82,17 @@ class Entry:
     actor: str
     reason: str = ""
     note: str = ""
-    changes: list[Change] = field(default_factory=list)
+    changes: list[Change] = dataclasses.field(default_factory=list)
     shows_old: bool = True
     shows_new: bool = True
+
+
+def may_read_history(user: Any, kind: str) -> bool:
+    """Who may open the history page of a record of `kind`, and is shown links to it: the
+    secretariat, which keeps the audit log (the admin's audit pages follow the same rule)."""
+    return kind in HISTORY_KINDS and bool(
+        getattr(user, "is_authenticated", False) and getattr(user, "is_secretariat", False)
+    )
 
 
 def _field(model: type[models.Model], name: str) -> Any:
@@ -160,11 +154,15 @@ class _Names:
 
 
 def _extra_columns(model: type[models.Model], name: str) -> list[tuple[str, Any]]:
-    relation, columns = EXTRA_ROWS.get(name, ("", ()))
+    """The columns of the rows of a list the model records with its content (declared in its
+    AUDIT_EXTRA_ROWS, beside its `audit_extra`), each with the field it starts from; [] for
+    anything else."""
+    relation, columns = getattr(model, "AUDIT_EXTRA_ROWS", {}).get(name, ("", ()))
     rel = _field(model, relation) if relation else None
     if rel is None:
         return []
-    return [(column, _field(rel.related_model, column)) for column in columns]
+    related = rel.related_model
+    return [(column, _field(related, column.split(LOOKUP_SEP)[0])) for column in columns]
 
 
 def _want(names: _Names, model: type[models.Model], name: str, value: Any) -> None:
@@ -180,29 +178,12 @@ def _want(names: _Names, model: type[models.Model], name: str, value: Any) -> No
 
 
 def _text_value(text: str) -> Value:
-    text = text.replace("\r\n", "\n").strip()
+    text = audit.normal_text(text)
     if len(text) <= SHORT_TEXT and "\n" not in text:
         return Value(text=text)
     first_line = text.split("\n", 1)[0]
     cut = first_line[:SHORT_TEXT].rsplit(" ", 1)[0] if len(first_line) > SHORT_TEXT else first_line
     return Value(text=text, short=f"{cut.rstrip(' ,;:.')}…")
-
-
-def _moment(value: Any, kind: type) -> Any:
-    if isinstance(value, str):
-        try:
-            return kind.fromisoformat(value)
-        except ValueError:
-            return None
-    return value if isinstance(value, kind) else None
-
-
-def _number(value: Any) -> Decimal | None:
-    try:
-        number = Decimal(str(value))
-    except ArithmeticError:
-        return None
-    return number if number.is_finite() else None
 
 
 def _plain_text(field_: Any, value: Any, names: _Names) -> str:
@@ -219,18 +200,16 @@ def _plain_text(field_: Any, value: Any, names: _Names) -> str:
     target = _related_model(field_)
     if target is not None:
         return names.name(target, value)
-    if isinstance(field_, models.DateTimeField):
-        moment = _moment(value, dt.datetime)
-        if moment is not None:
+    if isinstance(field_, models.DateField):  # DateTimeField included
+        moment = audit.as_moment(value)
+        if isinstance(moment, dt.datetime):
             if timezone.is_aware(moment):
                 moment = timezone.localtime(moment)
             return formats.date_format(moment, "DATETIME_FORMAT")
-    elif isinstance(field_, models.DateField):
-        day = _moment(value, dt.date)
-        if day is not None:
-            return formats.date_format(day, "DATE_FORMAT")
+        if moment is not None:
+            return formats.date_format(moment, "DATE_FORMAT")
     if isinstance(field_, models.DecimalField | models.FloatField):
-        number = _number(value)
+        number = audit.as_number(value)
         if number is not None:
             places = getattr(field_, "decimal_places", None)
             return formats.number_format(
@@ -266,7 +245,7 @@ def _row_text(columns: list[tuple[str, Any]], row: Any, names: _Names) -> str:
                 _("replaced by a concept note's content for “%(level)s”") % {"level": level}
             )
             continue
-        label = _label(cell_field.model, column) if cell_field is not None else column
+        label = _label(cell_field.model, cell_field.name) if cell_field is not None else column
         cells.append(f"{label}: {_plain_text(cell_field, cell, names)}")
     return " · ".join(cells)
 
@@ -291,12 +270,11 @@ def _same(field_: Any, old: Any, new: Any) -> bool:
     if audit.same(old, new):
         return True
     if isinstance(field_, models.DecimalField | models.FloatField | models.IntegerField):
-        a, b = _number(old), _number(new)
+        a, b = audit.as_number(old), audit.as_number(new)
         return a is not None and a == b
-    if isinstance(field_, models.DateField):
-        kind = dt.datetime if isinstance(field_, models.DateTimeField) else dt.date
-        m, n = _moment(old, kind), _moment(new, kind)
-        return m is not None and n is not None and audit.same(m, n)
+    if isinstance(field_, models.DateField):  # DateTimeField included
+        m, n = audit.as_moment(old), audit.as_moment(new)
+        return m is not None and m == n
     return False
 
 
@@ -315,10 +293,10 @@ def _action(event: AuditEvent, changes: dict[str, Any]) -> tuple[str, str]:
     elif action == Action.SEED and reason.startswith(SEED_PREFIX):
         note = _("File: %(file)s") % {"file": reason.removeprefix(SEED_PREFIX)}
     try:
-        label = Action(action).label
+        label = str(Action(action).label)
     except ValueError:
         label = action
-    return capfirst(str(label)), note
+    return capfirst(label), note
 
 
 def _reason(event: AuditEvent) -> str:

@@ -73,8 +73,12 @@ def audited_update(
     """Apply `data` to a fresh, locked copy of `instance`; refuse if its version moved on."""
     model = type(instance)
     current = model._default_manager.select_for_update().get(pk=instance.pk)
-    versioned = hasattr(current, "version")
-    if versioned and expected_version is not None and current.version != expected_version:
+    # (`hasattr` written out where `current.version` is read, so that type checkers see it.)
+    if (
+        hasattr(current, "version")
+        and expected_version is not None
+        and current.version != expected_version
+    ):
         raise ConflictError(current)
     before = audit.snapshot(current)
     plain, m2m = _split(current, data)
@@ -87,7 +91,7 @@ def audited_update(
     changes = audit.diff(before, after_plain)
     if not changes:
         return current
-    if versioned:
+    if hasattr(current, "version"):
         # Compare-and-set: a concurrent writer that got here first makes this match 0 rows.
         moved = model._default_manager.filter(pk=current.pk, version=current.version).update(
             version=F("version") + 1

@@ -1,31 +1,14 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from rumbo.plans.access import can_read_audit
 from rumbo.plans.selectors import plans_for
 
-from .history import history_for
-
-# Record kinds whose history can be read, and how to fetch one for the viewer.
-HISTORY_KINDS = {
-    "plan": ("plans", "Plan"),
-    "element": ("plans", "PlanElement"),
-    "activity": ("plans", "Activity"),
-    "organisation": ("organisations", "Organisation"),
-    "body": ("organisations", "Body"),
-}
-
-
-def may_read_history(user: Any, kind: str) -> bool:
-    """Who may open a record's history page (its links are shown to them only)."""
-    return kind in HISTORY_KINDS and can_read_audit(user)
+from .history import HISTORY_KINDS, history_for, may_read_history
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -7,11 +7,13 @@ public < network (civil society) < observers < members (member countries and sec
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, Self, TypeVar
 
 from django.db import models
 from django.db.models.query import ModelIterable
 from django.utils.translation import gettext_lazy as _
+
+_M = TypeVar("_M", bound=models.Model)
 
 
 class Visibility(models.IntegerChoices):
@@ -40,7 +42,7 @@ class RedactingIterable(ModelIterable):
             yield obj
 
 
-class VisibleQuerySet(models.QuerySet):
+class VisibleQuerySet(models.QuerySet[_M]):
     """A queryset whose records carry a visibility level.
 
     `visibility_field` names the column holding the record's effective level; subclasses of
@@ -53,10 +55,10 @@ class VisibleQuerySet(models.QuerySet):
     visibility_field = "visibility"
     _viewer_clearance: int | None = None
 
-    def visible_to(self, user: Any) -> VisibleQuerySet:
+    def visible_to(self, user: Any) -> Self:
         return self.for_clearance(clearance_of(user))
 
-    def for_clearance(self, clearance: int) -> VisibleQuerySet:
+    def for_clearance(self, clearance: int) -> Self:
         qs = self.filter(**{f"{self.visibility_field}__lte": clearance})
         qs._viewer_clearance = clearance
         if hasattr(self.model, "redact_for"):
@@ -69,5 +71,12 @@ class VisibleQuerySet(models.QuerySet):
         return clone
 
 
-class EffectiveVisibleQuerySet(VisibleQuerySet):
+class EffectiveVisibleQuerySet(VisibleQuerySet[_M]):
     visibility_field = "effective_visibility"
+
+
+if TYPE_CHECKING:
+    # The managers `as_manager()` builds, named for annotations: the models' default managers
+    # are rebuilt at run time by modeltranslation, so their type is declared on each model.
+    VisibleManager = models.Manager.from_queryset(VisibleQuerySet)
+    EffectiveVisibleManager = models.Manager.from_queryset(EffectiveVisibleQuerySet)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -10,12 +10,18 @@ from django.utils.translation import gettext_lazy as _
 
 from rumbo.core.visibility import clearance_of
 
+_M = TypeVar("_M", bound=models.Model)
 
-class PlanVisibleQuerySet(models.QuerySet):
+
+class PlanVisibleQuerySet(models.QuerySet[_M]):
     """Results and indicators are as visible as their plan."""
 
-    def visible_to(self, user: Any) -> PlanVisibleQuerySet:
+    def visible_to(self, user: Any) -> Self:
         return self.filter(plan__visibility__lte=clearance_of(user))
+
+
+if TYPE_CHECKING:
+    PlanVisibleManager = models.Manager.from_queryset(PlanVisibleQuerySet)
 
 
 class ExpectedResult(models.Model):
@@ -24,7 +30,13 @@ class ExpectedResult(models.Model):
     order = models.PositiveIntegerField(_("order"), default=0)
     text = models.TextField(_("expected result"))
 
-    objects = PlanVisibleQuerySet.as_manager()
+    objects: ClassVar[PlanVisibleManager[ExpectedResult]] = PlanVisibleQuerySet.as_manager()
+    if TYPE_CHECKING:
+        # The per-language columns modeltranslation adds (translation.py); its
+        # managers are built at run time, so the default one is declared too.
+        text_es: str | None
+        text_en: str | None
+        _default_manager: ClassVar[PlanVisibleManager[ExpectedResult]]
 
     class Meta:
         ordering = ["plan", "order", "id"]
@@ -59,7 +71,13 @@ class Indicator(models.Model):
     order = models.PositiveIntegerField(_("order"), default=0)
     name = models.TextField(_("indicator"))
 
-    objects = PlanVisibleQuerySet.as_manager()
+    objects: ClassVar[PlanVisibleManager[Indicator]] = PlanVisibleQuerySet.as_manager()
+    if TYPE_CHECKING:
+        # The per-language columns modeltranslation adds (translation.py); its
+        # managers are built at run time, so the default one is declared too.
+        name_es: str | None
+        name_en: str | None
+        _default_manager: ClassVar[PlanVisibleManager[Indicator]]
 
     class Meta:
         ordering = ["plan", "order", "id"]

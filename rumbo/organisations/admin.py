@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -32,7 +34,8 @@ class UserAdmin(AuditedModelAdmin, BaseUserAdmin):
     audit log keeps them); deactivate the account instead."""
 
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        # Django's user admin always defines its fieldsets (typed as optional on ModelAdmin).
+        *cast("tuple[Any, ...]", BaseUserAdmin.fieldsets),
         (
             _("Role in the process"),
             {"fields": ("role", "organisation", "working_groups", "preferred_language")},

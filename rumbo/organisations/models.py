@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, ClassVar
+
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -9,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 
 from rumbo.core.models import VersionedModel
 from rumbo.core.visibility import Visibility, VisibleQuerySet
+
+if TYPE_CHECKING:
+    from rumbo.core.visibility import VisibleManager
 
 
 class Organisation(VersionedModel):
@@ -32,7 +37,17 @@ class Organisation(VersionedModel):
         _("visible to"), choices=Visibility.choices, default=Visibility.PUBLIC
     )
 
-    objects = VisibleQuerySet.as_manager()
+    objects: ClassVar[VisibleManager[Organisation]] = VisibleQuerySet.as_manager()
+    if TYPE_CHECKING:
+        # The per-language columns modeltranslation adds (translation.py); its
+        # managers are built at run time, so the default one is declared too.
+        name_es: str | None
+        name_en: str | None
+        acronym_es: str | None
+        acronym_en: str | None
+        source_es: str | None
+        source_en: str | None
+        _default_manager: ClassVar[VisibleManager[Organisation]]
 
     class Meta:
         ordering = ["kind", "name"]
@@ -84,7 +99,15 @@ class Body(VersionedModel):
         _("visible to"), choices=Visibility.choices, default=Visibility.PUBLIC
     )
 
-    objects = VisibleQuerySet.as_manager()
+    objects: ClassVar[VisibleManager[Body]] = VisibleQuerySet.as_manager()
+    if TYPE_CHECKING:
+        # The per-language columns modeltranslation adds (translation.py); its
+        # managers are built at run time, so the default one is declared too.
+        name_es: str | None
+        name_en: str | None
+        mandate_es: str | None
+        mandate_en: str | None
+        _default_manager: ClassVar[VisibleManager[Body]]
 
     class Meta:
         ordering = ["kind", "year", "name"]
@@ -112,7 +135,7 @@ class User(AbstractUser):
         OBSERVER = "observer", _("Observer")
         CIVIL_SOCIETY = "civil_society", _("Civil society (RNCOM)")
 
-    CLEARANCE = {
+    CLEARANCE: dict[str, Visibility] = {
         Role.SECRETARIAT: Visibility.MEMBERS,
         Role.PPT: Visibility.MEMBERS,
         Role.FOCAL_POINT: Visibility.MEMBERS,

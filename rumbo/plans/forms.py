@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -29,7 +29,8 @@ class LevelsField(forms.CharField):
             return "\n".join(f"{v.get('es', '')} | {v.get('en', '')}" for v in value)
         return value
 
-    def to_python(self, value: Any) -> list[dict[str, str]]:
+    # Its value is the list of level names (what the model's JSON field holds), not a text.
+    def to_python(self, value: Any) -> list[dict[str, str]]:  # type: ignore[override]
         levels = []
         for n, line in enumerate(str(value or "").splitlines(), start=1):
             if not line.strip():
@@ -72,13 +73,15 @@ class PlanForm(BilingualFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner_body"].queryset = bodies_for(user)
-        self.fields["owner_organisation"].queryset = organisations_for(user)
+        cast("forms.ModelChoiceField[Any]", self.fields["owner_body"]).queryset = bodies_for(user)
+        cast(
+            "forms.ModelChoiceField[Any]", self.fields["owner_organisation"]
+        ).queryset = organisations_for(user)
         parents = plans_for(user)
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
             self.fields["code"].disabled = True
-        self.fields["parent"].queryset = parents
+        cast("forms.ModelChoiceField[Any]", self.fields["parent"]).queryset = parents
         bind_version(self)
 
 
@@ -107,7 +110,7 @@ class PlanElementForm(BilingualFormMixin, forms.ModelForm):
         parents = elements_for(user).filter(plan=plan)
         if self.instance.pk:
             parents = parents.exclude(pk=self.instance.pk)
-        self.fields["parent"].queryset = parents
+        cast("forms.ModelChoiceField[Any]", self.fields["parent"]).queryset = parents
         self.plan = plan
         bind_version(self)
 
@@ -178,15 +181,23 @@ class ActivityForm(BilingualFormMixin, forms.ModelForm):
         self.plan = plan
         self.instance.plan = plan
         visible = elements_for(user)
-        self.fields["element"].queryset = visible.filter(plan=plan)
-        # Cross-links go to the pillars and topics of strategic plans.
-        self.fields["linked_elements"].queryset = visible.filter(
-            plan__kind=Plan.Kind.STRATEGIC
-        ).order_by("plan__period_start", "depth", "order")
-        self.fields["linked_elements"].label_from_instance = lambda el: (
-            f"{el.plan.period_label} · {el.code} {el.title}"[:120]
+        cast("forms.ModelChoiceField[Any]", self.fields["element"]).queryset = visible.filter(
+            plan=plan
         )
-        self.fields["working_group"].queryset = working_groups_for(user)
+        # Cross-links go to the pillars and topics of strategic plans.
+        linked = cast("forms.ModelMultipleChoiceField[PlanElement]", self.fields["linked_elements"])
+        linked.queryset = visible.filter(plan__kind=Plan.Kind.STRATEGIC).order_by(
+            "plan__period_start", "depth", "order"
+        )
+
+        def label(obj: PlanElement) -> str:
+            return f"{obj.plan.period_label} · {obj.code} {obj.title}"[:120]
+
+        # This field's own labels (the plan's period before each element).
+        linked.label_from_instance = label  # type: ignore[method-assign]
+        cast(
+            "forms.ModelChoiceField[Any]", self.fields["working_group"]
+        ).queryset = working_groups_for(user)
         self.fields["plan_year"].help_text = _("1 to %(n)s") % {"n": plan.plan_years}
         for name in ("start_precision", "end_precision"):
             self.fields[name].required = False  # a day when not said
@@ -205,7 +216,8 @@ class ActivityForm(BilingualFormMixin, forms.ModelForm):
         return code
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        # ModelForm.clean returns the cleaned data (typed as optional on BaseForm).
+        data = cast(dict[str, Any], super().clean())
         year = data.get("plan_year")
         if year and year > self.plan.plan_years:
             self.add_error(
@@ -224,7 +236,9 @@ class PartyForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations_for(user)
+        cast(
+            "forms.ModelChoiceField[Any]", self.fields["organisation"]
+        ).queryset = organisations_for(user)
 
 
 class BudgetLineForm(forms.ModelForm):
@@ -239,7 +253,9 @@ class BudgetLineForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["funder"].queryset = organisations_for(user)
+        cast("forms.ModelChoiceField[Any]", self.fields["funder"]).queryset = organisations_for(
+            user
+        )
         self.fields["visibility"].required = False
 
     def clean_visibility(self) -> int:

@@ -54,11 +54,13 @@ def get_element_for(user: Any, pk: int) -> PlanElement:
 def element_code_taken(plan: Plan, code: str, *, exclude: int | None = None) -> bool:
     """Whether another element of the plan has this code (codes are unique per plan, so
     this is asked of every element, seen or not)."""
-    return PlanElement.objects.filter(plan=plan, code=code).exclude(pk=exclude).exists()
+    others = PlanElement.objects.filter(plan=plan, code=code)
+    return (others if exclude is None else others.exclude(pk=exclude)).exists()
 
 
 def activity_code_taken(plan: Plan, code: str, *, exclude: int | None = None) -> bool:
-    return Activity.objects.filter(plan=plan, code=code).exclude(pk=exclude).exists()
+    others = Activity.objects.filter(plan=plan, code=code)
+    return (others if exclude is None else others.exclude(pk=exclude)).exists()
 
 
 def parties_for(user: Any) -> QuerySet[ActivityParty]:

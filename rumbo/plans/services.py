@@ -265,6 +265,14 @@ def check_status_change(*, actor: Any, activity: Activity, new_status: str, reas
     )
 
 
+def check_work_date(day: dt.date | None, field: str) -> None:
+    """A status change is recorded once it has happened: its date is not in the future."""
+    if day is not None and day > timezone.localdate():
+        raise ValidationError(
+            {field: _("A change of status is reported when it has happened: not in the future.")}
+        )
+
+
 def record_status_change(
     *,
     actor: Any,
@@ -280,10 +288,7 @@ def record_status_change(
     if old_status == activity.status:
         return
     now = timezone.now()
-    if happened_on is not None and happened_on > timezone.localdate(now):
-        raise ValidationError(
-            {"status_date": _("The date of a status change cannot be in the future.")}
-        )
+    check_work_date(happened_on, "status_date")
     StatusChange.objects.create(
         activity=activity,
         old_status=old_status,
@@ -357,7 +362,12 @@ def activity_update(
     """Change an activity (and, when given, its parties and budget lines). `note_level` is
     set by a concept note's approval: the note's content keeps that level in the activity
     (see Activity.redact_for); an editor who changes such a field makes it the activity's own."""
-    old_status = Activity.objects.values_list("status", flat=True).get(pk=activity.pk)
+    # The row as stored (not the instance a form may have filled in): one read for the
+    # status, the note's levels and the dates' precisions.
+    stored = Activity.objects.values("status", "note_visibility", "note_fields", *NOTE_COLUMNS).get(
+        pk=activity.pk
+    )
+    old_status = stored["status"]
     new_status = data.get("status", old_status)
     if new_status != old_status:
         check_status_change(
@@ -371,8 +381,8 @@ def activity_update(
         visibility=draft.get("visibility", activity.visibility),
     )
     draft["effective_visibility"] = _activity_level(probe)
-    draft.update(_note_levels(activity, draft, note_level))
-    draft.update(_precisions(activity, draft))
+    draft.update(_note_levels(activity, stored, draft, note_level))
+    draft.update(_precisions(stored, draft))
     start_version = activity.version
     activity = audited_update(
         actor=actor,
@@ -402,16 +412,12 @@ def activity_update(
     return activity
 
 
-def _precisions(activity: Activity | None, data: Mapping[str, Any]) -> dict[str, Any]:
+def _precisions(stored: Mapping[str, Any] | None, data: Mapping[str, Any]) -> dict[str, Any]:
     """Dates at the precision they are given. With a precision (the edit form), a month or a
     year stands for its first day (a start) or last day (an end); without one (the matrix,
-    the API), a date typed anew is a day, and a date left as it was keeps its precision (an
-    unchanged "July 2023" stays July 2023)."""
-    stored = (
-        Activity.objects.values("start_date", "end_date").get(pk=activity.pk)
-        if activity is not None and activity.pk
-        else {"start_date": None, "end_date": None}
-    )
+    the API), a date typed anew is a day, and a date left as it was (in the `stored` row)
+    keeps its precision (an unchanged "July 2023" stays July 2023)."""
+    stored = stored or {"start_date": None, "end_date": None}
     out: dict[str, Any] = {}
     for which in ("start", "end"):
         date_key, precision_key = f"{which}_date", f"{which}_precision"
@@ -424,16 +430,17 @@ def _precisions(activity: Activity | None, data: Mapping[str, Any]) -> dict[str,
 
 
 def _note_levels(
-    activity: Activity, data: Mapping[str, Any], note_level: int | None
+    activity: Activity,
+    current: Mapping[str, Any],
+    data: Mapping[str, Any],
+    note_level: int | None,
 ) -> dict[str, Any]:
     """The new `note_visibility`/`note_fields` of an activity about to receive `data`.
 
     Content a restricted note brings in is shown only at the note's level; below it, viewers
     keep seeing what the activity said before (kept in `note_fields`). An editor who changes
-    such a field makes the new value the activity's own, at the activity's level."""
-    current = Activity.objects.values("note_visibility", "note_fields", *NOTE_COLUMNS).get(
-        pk=activity.pk
-    )
+    such a field makes the new value the activity's own, at the activity's level.
+    `current` is the row as stored."""
     fields: dict[str, Any] = dict(current["note_fields"])
     level = current["note_visibility"]
     touched = {

@@ -13,7 +13,6 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -140,17 +139,15 @@ def _when(value: Any, where: str, *, end: bool) -> tuple[dt.date | None, str]:
         raise SeedError(where, f"{value!r} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)") from exc
 
 
-def _json(value: Any) -> Any:
-    """A value as the audit snapshot writes it (records by id, lists of records sorted)."""
-    if isinstance(value, models.Model):
-        return value.pk
-    if isinstance(value, list | tuple) and value and isinstance(value[0], models.Model):
-        return sorted(v.pk for v in value)
-    if isinstance(value, Decimal):
-        return str(value)
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return value
+def _as_snapshot(model: type[models.Model], values: Mapping[str, Any]) -> dict[str, Any]:
+    """Field values as the audit snapshot writes them (a linked record by its id), so that
+    what the data says compares with what a record holds."""
+    return {
+        name: audit.field_value(
+            model._meta.get_field(name), value.pk if isinstance(value, models.Model) else value
+        )
+        for name, value in values.items()
+    }
 
 
 def _empty(value: Any) -> bool:
@@ -172,6 +169,8 @@ class Loader:
         self.known_orgs: set[str] = set()
         self.known_bodies: set[str] = set()
         self.source = ""
+        # What the data said at its last load, read once: {(kind, key): record}.
+        self.loaded = {(r.kind, r.key): r for r in SeedRecord.objects.all()}
 
     # lookups -------------------------------------------------------------------------------
     def org(self, code: str, where: str) -> Organisation | None:
@@ -231,8 +230,8 @@ class Loader:
         when a person removed the record since the data was last loaded (it stays removed)."""
         related = related or {}
         kind = model._meta.label_lower
-        record = SeedRecord.objects.filter(kind=kind, key=key).first()
-        seed = {name: _json(value) for name, value in values.items()}
+        record = self.loaded.get((kind, key))
+        seed = _as_snapshot(model, values)
         seed.update({name: value for name, (value, _apply) in related.items()})
         obj = model._default_manager.filter(**lookup).first()
         if obj is None:
@@ -244,7 +243,7 @@ class Loader:
             for _value, apply in related.values():
                 apply(obj)
             self._audit(obj, AuditEvent.Action.SEED, {}, f"Loaded from {self.source}")
-            SeedRecord.objects.create(kind=kind, key=key, values=seed)
+            self._remember(kind, key, seed)
             return obj, True
 
         before = audit.snapshot(obj)
@@ -277,12 +276,17 @@ class Loader:
                     related[name][1](obj)
             self._audit(obj, AuditEvent.Action.SEED, before, f"Updated from {self.source}")
             self.report.updated += 1
+        self._remember(kind, key, seed)
+        return obj, False
+
+    def _remember(self, kind: str, key: str, seed: dict[str, Any]) -> None:
+        """Keep what the data says of a record, for the next load to compare against."""
+        record = self.loaded.get((kind, key))
         if record is None:
-            SeedRecord.objects.create(kind=kind, key=key, values=seed)
+            self.loaded[kind, key] = SeedRecord.objects.create(kind=kind, key=key, values=seed)
         elif record.values != seed:
             record.values = seed
             record.save(update_fields=["values", "loaded_at"])
-        return obj, False
 
     @staticmethod
     def _save(obj: models.Model, where: str) -> None:
@@ -423,10 +427,7 @@ class Loader:
         parent = None
         if doc.get("parent"):
             parent = Plan.objects.filter(code=doc["parent"]).first()
-            if (
-                parent is None
-                and not SeedRecord.objects.filter(kind="plans.plan", key=doc["parent"]).exists()
-            ):
+            if parent is None and ("plans.plan", doc["parent"]) not in self.loaded:
                 raise SeedError(where, f"unknown parent plan {doc['parent']!r}")
         values = {
             "kind": _choice(doc.get("kind"), Plan.Kind, where),
@@ -568,9 +569,7 @@ class Loader:
             if row.get("element"):
                 element = elements.get(str(row["element"]))
                 if element is None:
-                    if SeedRecord.objects.filter(
-                        kind="plans.planelement", key=f"{plan.code}/{row['element']}"
-                    ).exists():
+                    if ("plans.planelement", f"{plan.code}/{row['element']}") in self.loaded:
                         continue  # its element was removed by a person
                     raise SeedError(w, f"unknown element code {row['element']!r}")
             start, start_precision = _when(row.get("start_date"), f"{w}.start_date", end=False)

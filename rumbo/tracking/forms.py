@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -117,8 +117,8 @@ class ConceptNoteForm(BilingualFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         visible = organisations_for(user)
-        self.fields["lead_organisations"].queryset = visible
-        self.fields["accompanying_organisations"].queryset = visible
+        for name in ("lead_organisations", "accompanying_organisations"):
+            cast("forms.ModelMultipleChoiceField[Any]", self.fields[name]).queryset = visible
         # Drafts may be saved incomplete; submission lists what is missing.
         for field in self.fields.values():
             field.required = False
@@ -148,7 +148,8 @@ class MultipleFileField(forms.FileField):
 
 
 class ProgressUpdateForm(BilingualFormMixin, forms.ModelForm):
-    files = MultipleFileField(
+    # A declared field (the form's metaclass moves it into base_fields), not BaseForm.files.
+    files = MultipleFileField(  # type: ignore[assignment]
         label=_("Evidence files"),
         required=False,
         help_text=_("Reports, lists of participants, photos… up to 20 MB each."),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from decimal import Decimal
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
@@ -14,6 +15,9 @@ from rumbo.core.models import TimeStampedModel, VersionedModel
 from rumbo.core.visibility import Visibility
 from rumbo.plans.models import Activity
 from rumbo.plans.models.activity import ActivityPartQuerySet
+
+if TYPE_CHECKING:
+    from rumbo.plans.models.activity import ActivityPartManager
 
 
 class ConceptNote(VersionedModel):
@@ -97,7 +101,31 @@ class ConceptNote(VersionedModel):
         settings.AUTH_USER_MODEL, verbose_name=_("authors"), blank=True, related_name="+"
     )
 
-    objects = ActivityPartQuerySet.as_manager()
+    objects: ClassVar[ActivityPartManager[ConceptNote]] = ActivityPartQuerySet.as_manager()
+    if TYPE_CHECKING:
+        # The per-language columns modeltranslation adds (translation.py); its
+        # managers are built at run time, so the default one is declared too.
+        objective_es: str | None
+        objective_en: str | None
+        justification_es: str | None
+        justification_en: str | None
+        expected_results_es: str | None
+        expected_results_en: str | None
+        indicators_es: str | None
+        indicators_en: str | None
+        participants_es: str | None
+        participants_en: str | None
+        target_audience_es: str | None
+        target_audience_en: str | None
+        place_es: str | None
+        place_en: str | None
+        funding_source_es: str | None
+        funding_source_en: str | None
+        assumptions_risks_es: str | None
+        assumptions_risks_en: str | None
+        review_comments_es: str | None
+        review_comments_en: str | None
+        _default_manager: ClassVar[ActivityPartManager[ConceptNote]]
 
     # What a note must say before it can be submitted, in the order the form shows it.
     REQUIRED = (
@@ -149,7 +177,13 @@ class ProgressUpdate(TimeStampedModel):
     # The form's one-time key: the same form sent twice (Back, then Save again) records once.
     submission_key = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
-    objects = ActivityPartQuerySet.as_manager()
+    objects: ClassVar[ActivityPartManager[ProgressUpdate]] = ActivityPartQuerySet.as_manager()
+    if TYPE_CHECKING:
+        # The per-language columns modeltranslation adds (translation.py); its
+        # managers are built at run time, so the default one is declared too.
+        text_es: str | None
+        text_en: str | None
+        _default_manager: ClassVar[ActivityPartManager[ProgressUpdate]]
 
     class Meta:
         ordering = ["-date", "-id"]

@@ -371,10 +371,8 @@ def _progress_update_record(
             changes={"evidence": {"old": [], "new": [item.name for item in evidence]}},
         )
     new_status = data.get("new_status")
-    if new_status and update.date > timezone.localdate():
-        raise ValidationError(
-            {"date": _("A change of status is reported when it has happened: not in the future.")}
-        )
+    if new_status:
+        plan_services.check_work_date(update.date, "date")
     if new_status and new_status != activity.status:
         plan_services.activity_update(
             actor=actor,

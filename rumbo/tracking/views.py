@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from rumbo.core.forms import apply_service_errors
 from rumbo.plans.selectors import get_activity_for
 
-from . import matrix, services
+from . import matrix, matrix_layout, services
 from .access import can_decide_notes, can_report_on
 from .forms import ConceptNoteForm, MatrixFilterForm, ProgressUpdateForm, ReturnNoteForm
 from .selectors import note_exists_hidden, note_for_activity
@@ -49,6 +49,7 @@ def matrix_page(request: HttpRequest) -> HttpResponse:
             if page.paginator.count
             else [],
             "query": query.urlencode(),
+            "layout": matrix_layout.layout(request.GET, filters),
             "page_sizes": PAGE_SIZES,
             "size": size,
         },

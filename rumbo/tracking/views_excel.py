@@ -24,9 +24,10 @@ from . import matrix
 from .forms import MatrixFilterForm
 from .models import ImportSession
 from .selectors import get_import_session_for
-from .xlsx.importer import ImportAlreadyApplied, Preview, apply_import, preview_import
+from .xlsx.importer import ImportAlreadyApplied, apply_import, preview_import
 from .xlsx.limits import LimitExceeded, WorkbookError, check_workbook
 from .xlsx.marking import mark_problems
+from .xlsx.preview import Preview
 from .xlsx.writer import write_matrix
 
 MAX_UPLOAD = 50 * 1024 * 1024

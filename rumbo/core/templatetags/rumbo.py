@@ -3,10 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.urls import reverse, translate_url
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from ..accounts import login_link as login_url
+from ..history import may_read_history
 from ..i18n import field_values, pick
 from ..visibility import Visibility
 
@@ -52,8 +55,6 @@ def visibility_badge(level: int) -> dict[str, Any]:
 
 @register.simple_tag(takes_context=True)
 def url_in_language(context: template.Context, lang: str) -> str:
-    from django.urls import translate_url
-
     request = context["request"]
     return translate_url(request.get_full_path(), lang)
 
@@ -67,23 +68,16 @@ def level(plan: Any, depth: int) -> SafeString:
 @register.simple_tag(takes_context=True)
 def login_link(context: template.Context) -> str:
     """The log-in URL with a `next` that is safe and never an account page."""
-    from ..accounts import login_link as link
-
-    return link(context.get("request"))
+    return login_url(context.get("request"))
 
 
 @register.simple_tag(takes_context=True)
 def history_link(context: template.Context, kind: str, record: Any) -> SafeString:
     """A link to a record's history, only for those the history page lets in (the same rule
     as `record_history`); nothing for everyone else."""
-    from ..views import may_read_history
-
-    request = context.get("request")
-    user = getattr(request, "user", None)
+    user = getattr(context.get("request"), "user", None)
     if record is None or not may_read_history(user, kind):
         return SafeString("")
-    from django.urls import reverse
-
     return format_html(
         '<a href="{}">{}</a>', reverse("record_history", args=[kind, record.pk]), _("History")
     )

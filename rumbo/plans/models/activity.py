@@ -5,7 +5,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar, Self, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
@@ -18,6 +18,13 @@ from rumbo.core.visibility import EffectiveVisibleQuerySet, Visibility, VisibleQ
 
 from .base import PlanContent
 from .plan import Plan, PlanElement
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from rumbo.core.visibility import EffectiveVisibleManager
+
+_M = TypeVar("_M", bound=models.Model)
 
 # What an approved concept note copies into its activity (concept_note_approve). When the
 # note is more restricted than the activity, these keep the note's level: viewers below it
@@ -119,7 +126,29 @@ class Activity(PlanContent):
     # {field: what it said before the note's content replaced it}
     note_fields = models.JSONField(default=dict, blank=True, editable=False)
 
-    objects = EffectiveVisibleQuerySet.as_manager()
+    objects: ClassVar[EffectiveVisibleManager[Activity]] = EffectiveVisibleQuerySet.as_manager()
+    if TYPE_CHECKING:
+        # The per-language columns modeltranslation adds (translation.py); its
+        # managers are built at run time, so the default one is declared too.
+        title_es: str | None
+        title_en: str | None
+        description_es: str | None
+        description_en: str | None
+        references_es: str | None
+        references_en: str | None
+        responsible_note_es: str | None
+        responsible_note_en: str | None
+        indicators_es: str | None
+        indicators_en: str | None
+        recurrence_es: str | None
+        recurrence_en: str | None
+        schedule_note_es: str | None
+        schedule_note_en: str | None
+        assumptions_risks_es: str | None
+        assumptions_risks_en: str | None
+        notes_es: str | None
+        notes_en: str | None
+        _default_manager: ClassVar[EffectiveVisibleManager[Activity]]
 
     class Meta:
         ordering = ["plan_id", "id"]
@@ -151,27 +180,43 @@ class Activity(PlanContent):
                 for lang in ("es", "en"):
                     setattr(self, f"{name}_{lang}", (original or {}).get(lang))
 
+    # The lists of related rows recorded with the activity (see audit_extra): for each, the
+    # relation and the columns read from its rows, in order. The history page names and shows
+    # each cell by the field its column starts from (`organisation__code`: the organisation).
+    AUDIT_EXTRA_ROWS: ClassVar[dict[str, tuple[str, tuple[str, ...]]]] = {
+        "responsible_parties": (
+            "parties",
+            ("organisation__code", "role", "visibility", "hidden_from"),
+        ),
+        "budget_lines": (
+            "budget_lines",
+            (
+                "amount",
+                "currency",
+                "source",
+                "funder",
+                "committed",
+                "spent",
+                "visibility",
+                "hidden_from",
+            ),
+        ),
+    }
+
     def audit_extra(self) -> dict[str, list[list[Any]]]:
         """Responsible parties and budget lines belong to the activity's audited content
         (edited with it on the pages, in the admin and by imports)."""
-        parties = [
-            [p.organisation.code, p.role, p.visibility, p.hidden_from]
-            for p in ActivityParty.objects.filter(activity=self).select_related("organisation")
-        ]
-        budget = [
-            [
-                str(b.amount),
-                b.currency,
-                b.source,
-                b.funder_id,
-                str(b.committed),
-                str(b.spent),
-                b.visibility,
-                b.hidden_from,
-            ]
-            for b in BudgetLine.objects.filter(activity=self).order_by("id")
-        ]
-        return {"responsible_parties": parties, "budget_lines": budget}
+        party_columns = self.AUDIT_EXTRA_ROWS["responsible_parties"][1]
+        line_columns = self.AUDIT_EXTRA_ROWS["budget_lines"][1]
+        parties = ActivityParty.objects.filter(activity=self).values_list(*party_columns)
+        lines = BudgetLine.objects.filter(activity=self).order_by("id").values_list(*line_columns)
+        return {
+            "responsible_parties": [list(row) for row in parties],
+            # Amounts as the database holds them ("15000.50"), as text.
+            "budget_lines": [
+                [str(cell) if isinstance(cell, Decimal) else cell for cell in row] for row in lines
+            ],
+        }
 
     @property
     def start_label(self) -> str:
@@ -186,7 +231,7 @@ class Activity(PlanContent):
         return [p for p in self.parties.all() if p.role == ActivityParty.Role.LEAD]
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, StrOrPromise] = {}
         if self.element_id and self.element and self.element.plan_id != self.plan_id:
             errors["element"] = _("The element must belong to the activity's plan.")
         if self.start_date and self.end_date and self.start_date > self.end_date:
@@ -220,20 +265,24 @@ def date_label(day: dt.date | None, precision: str) -> str:
     return date_format(day, "SHORT_DATE_FORMAT")
 
 
-class ActivityPartQuerySet(VisibleQuerySet):
+class ActivityPartQuerySet(VisibleQuerySet[_M]):
     """Records that are part of an activity: as visible as the activity, and their own level.
     A part a restricted concept note replaced (`hidden_from`) is still shown to viewers below
     that level, who read the activity as it was before the note."""
 
-    def for_clearance(self, clearance: int) -> ActivityPartQuerySet:
+    def for_clearance(self, clearance: int) -> Self:
         qs = super().for_clearance(clearance).filter(activity__effective_visibility__lte=clearance)
         if any(f.name == "hidden_from" for f in self.model._meta.concrete_fields):
             qs = qs.filter(Q(hidden_from__isnull=True) | Q(hidden_from__gt=clearance))
-        return qs  # type: ignore[return-value]
+        return qs
 
-    def current(self) -> ActivityPartQuerySet:
+    def current(self) -> Self:
         """The parts as the activity now has them (what its editors see and change)."""
-        return self.filter(hidden_from__isnull=True)  # type: ignore[return-value]
+        return self.filter(hidden_from__isnull=True)
+
+
+if TYPE_CHECKING:
+    ActivityPartManager = models.Manager.from_queryset(ActivityPartQuerySet)
 
 
 class ActivityParty(models.Model):
@@ -274,7 +323,11 @@ class ActivityParty(models.Model):
         return f"{self.organisation} ({self.get_role_display()})"
 
 
-MONEY = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(Decimal(0))]}
+MONEY: dict[str, Any] = {
+    "max_digits": 14,
+    "decimal_places": 2,
+    "validators": [MinValueValidator(Decimal(0))],
+}
 
 
 class StatusChangeQuerySet(VisibleQuerySet):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, ClassVar
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -11,6 +13,11 @@ from rumbo.core.models import VersionedModel
 from rumbo.core.visibility import Visibility, VisibleQuerySet
 
 from .base import PlanContent
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+    from rumbo.core.visibility import EffectiveVisibleManager, VisibleManager
 
 YEAR_VALIDATORS = [MinValueValidator(1990), MaxValueValidator(2100)]
 
@@ -77,7 +84,21 @@ class Plan(VersionedModel):
     # Names of the element tree's levels, top first: [{"es": "Pilar", "en": "Pillar"}, ...]
     levels = models.JSONField(_("level names"), default=list, blank=True)
 
-    objects = VisibleQuerySet.as_manager()
+    objects: ClassVar[VisibleManager[Plan]] = VisibleQuerySet.as_manager()
+    if TYPE_CHECKING:
+        # The per-language columns modeltranslation adds (translation.py); its
+        # managers are built at run time, so the default one is declared too.
+        title_es: str | None
+        title_en: str | None
+        short_title_es: str | None
+        short_title_en: str | None
+        description_es: str | None
+        description_en: str | None
+        source_es: str | None
+        source_en: str | None
+        status_note_es: str | None
+        status_note_en: str | None
+        _default_manager: ClassVar[VisibleManager[Plan]]
 
     class Meta:
         ordering = ["-period_start", "code"]
@@ -95,11 +116,17 @@ class Plan(VersionedModel):
     def plan_years(self) -> int:
         return self.period_end - self.period_start + 1
 
+    # The lists of related rows recorded with the plan (see audit_extra): for each, the
+    # relation and the columns read from its rows, in order (the history page names and shows
+    # each cell by these).
+    AUDIT_EXTRA_ROWS: ClassVar[dict[str, tuple[str, tuple[str, ...]]]] = {
+        "statements": ("statements", ("kind", "code", "title_es", "title_en", "text_es", "text_en"))
+    }
+
     def audit_extra(self) -> dict[str, list[list[str]]]:
         """The plan's texts belong to its audited content (they are edited with it)."""
-        rows = self.statements.order_by("order", "id").values_list(
-            "kind", "code", "title_es", "title_en", "text_es", "text_en"
-        )
+        columns = self.AUDIT_EXTRA_ROWS["statements"][1]
+        rows = self.statements.order_by("order", "id").values_list(*columns)
         return {"statements": [list(row) for row in rows]}
 
     def level_name(self, depth: int) -> dict[str, str]:
@@ -108,7 +135,7 @@ class Plan(VersionedModel):
         return {"es": "Elemento", "en": "Element"}
 
     def clean(self) -> None:
-        errors: dict[str, str] = {}
+        errors: dict[str, StrOrPromise] = {}
         if self.period_start and self.period_end and self.period_start > self.period_end:
             errors["period_end"] = _("The last year cannot be before the first year.")
         if self.parent_id and self.parent_id == self.pk:
@@ -148,6 +175,16 @@ class PlanStatement(models.Model):
     title = models.CharField(_("title"), max_length=300, blank=True)
     text = models.TextField(_("text"), blank=True)
 
+    if TYPE_CHECKING:
+        # The per-language columns modeltranslation adds (translation.py); its
+        # managers are built at run time, so the default one is declared too.
+        title_es: str | None
+        title_en: str | None
+        text_es: str | None
+        text_en: str | None
+        objects: ClassVar[models.Manager[PlanStatement]]
+        _default_manager: ClassVar[models.Manager[PlanStatement]]
+
     class Meta:
         ordering = ["plan", "order", "id"]
         verbose_name = _("plan text")
@@ -177,6 +214,18 @@ class PlanElement(PlanContent):
     title = models.TextField(_("title"))
     description = models.TextField(_("description"), blank=True)
     notes = models.TextField(_("notes"), blank=True)
+
+    if TYPE_CHECKING:
+        # The per-language columns modeltranslation adds (translation.py); its
+        # managers are built at run time, so the default one is declared too.
+        title_es: str | None
+        title_en: str | None
+        description_es: str | None
+        description_en: str | None
+        notes_es: str | None
+        notes_en: str | None
+        objects: ClassVar[EffectiveVisibleManager[PlanElement]]
+        _default_manager: ClassVar[EffectiveVisibleManager[PlanElement]]
 
     class Meta:
         ordering = ["plan", "depth", "order", "id"]

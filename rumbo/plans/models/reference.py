@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, ClassVar
+
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +16,14 @@ class GcmObjective(models.Model):
         _("number"), unique=True, validators=[MinValueValidator(1), MaxValueValidator(23)]
     )
     title = models.CharField(_("title"), max_length=400)
+
+    if TYPE_CHECKING:
+        # The per-language columns modeltranslation adds (translation.py); its
+        # managers are built at run time, so the default one is declared too.
+        title_es: str | None
+        title_en: str | None
+        objects: ClassVar[models.Manager[GcmObjective]]
+        _default_manager: ClassVar[models.Manager[GcmObjective]]
 
     class Meta:
         ordering = ["number"]
@@ -38,6 +48,14 @@ class SdgTarget(models.Model):
         ],
     )
     title = models.TextField(_("title"))
+
+    if TYPE_CHECKING:
+        # The per-language columns modeltranslation adds (translation.py); its
+        # managers are built at run time, so the default one is declared too.
+        title_es: str | None
+        title_en: str | None
+        objects: ClassVar[models.Manager[SdgTarget]]
+        _default_manager: ClassVar[models.Manager[SdgTarget]]
 
     class Meta:
         ordering = ["code"]

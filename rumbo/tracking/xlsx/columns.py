@@ -41,6 +41,7 @@ COLUMNS = [
     Column("id", _("Rumbo id"), 10, hidden=True),
     Column("version", _("Row version"), 8, hidden=True),
 ]
+LABEL = {c.key: c.label for c in COLUMNS}
 
 # The 8 columns of the tracking matrix as the 2019–2022 Strategic Plan lays it out (§4.2,
 # §4.3), for workbooks typed by hand from the plan's own table.

@@ -1,189 +1,45 @@
 """Import of an edited matrix: a preview of every change (added / changed / unchanged /
 conflict, field by field), validation that names row and column, and an all-or-nothing apply
-through the same services as the pages.
-
-Responsible parties are imported (named by acronym or name, leads first, the accompanying
-ones in brackets, as the export writes them). Budget cells are not: a budget is made of
-lines (amount, currency, source, funder, committed, spent) and the workbook shows only their
-total, so an edited total is listed as not imported, row by row, never silently dropped."""
+through the same services as the pages. What a preview holds is in preview.py; the
+Responsible party and Budget cells are read in parts.py."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from rumbo.core import audit
 from rumbo.core.i18n import LANGS
 from rumbo.core.models import AuditEvent
-from rumbo.organisations.models import Organisation
 from rumbo.organisations.selectors import organisations_for
 from rumbo.plans import services as plan_services
 from rumbo.plans.access import can_edit_plan
-from rumbo.plans.models import Activity, ActivityParty, Plan
-from rumbo.plans.selectors import (
-    activities_queryset,
-    activity_code_taken,
-    budget_lines_for,
-    elements_for,
-    plans_for,
-)
-from rumbo.tracking.matrix import fold, parties_by_activity, responsible_text
+from rumbo.plans.models import Activity, Plan
+from rumbo.plans.selectors import activities_queryset, activity_code_taken, elements_for, plans_for
 from rumbo.tracking.models import ImportSession
 from rumbo.tracking.selectors import approved_note_activity_ids, import_session_locked
 
 from . import values as v
-from .columns import COLUMNS, PLAN_TABLE_COLUMNS, normalise
+from .columns import LABEL, PLAN_TABLE_COLUMNS, normalise
+from .parts import Budgets, ResponsibleParties
+from .preview import FieldChange, Preview, Problem, RowPlan
 from .reader import Sheet, WorkbookError, column_letter, find_matrix_sheet, iter_rows, open_workbook
 
 CHUNK = 5000
-LABEL = {c.key: c.label for c in COLUMNS}
 TEXT_FIELDS = {"activity": "title", "indicators": "indicators", "assumptions": "assumptions_risks"}
-
-
-@dataclass
-class Problem:
-    row: int | None
-    column: str
-    message: str
-
-
-def _shown(key: str, value: str) -> str:
-    """A value as the preview shows it, in the language of the page: a status by its label."""
-    if key == "status" and value in Activity.Status.values:
-        return str(Activity.Status(value).label)
-    return value
-
-
-@dataclass
-class FieldChange:
-    key: str
-    label: str  # as when the preview was made; pages show field_label, in their language
-    old: str  # a status is kept as its code (shown_old/shown_new give its label)
-    new: str
-
-    @property
-    def field_label(self) -> str:
-        return str(LABEL[self.key]) if self.key in LABEL else self.label
-
-    @property
-    def shown_old(self) -> str:
-        return _shown(self.key, self.old)
-
-    @property
-    def shown_new(self) -> str:
-        return _shown(self.key, self.new)
-
-
-@dataclass
-class RowPlan:
-    row: int
-    kind: str  # added | changed | conflict
-    activity_id: int | None
-    plan: str
-    code: str
-    title: str
-    changes: list[FieldChange] = field(default_factory=list)
-    data: dict[str, Any] = field(default_factory=dict)
-    version: int | None = None
-    needs_reason: bool = False
-
-    @property
-    def status_change(self) -> FieldChange | None:
-        return next((c for c in self.changes if c.key == "status"), None)
-
-
-@dataclass
-class Preview:
-    layout: str = ""
-    sheet: str = ""
-    language: str = "es"
-    ignored_sheets: list[str] = field(default_factory=list)
-    rows: list[RowPlan] = field(default_factory=list)
-    unchanged: int = 0
-    problems: list[Problem] = field(default_factory=list)
-    warnings: list[Problem] = field(default_factory=list)
-    # Cells edited in columns that are not imported (the budget), each with why.
-    not_imported: list[Problem] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def count(self, kind: str) -> int:
-        return sum(1 for r in self.rows if r.kind == kind)
-
-    @property
-    def count_added(self) -> int:
-        return self.count("added")
-
-    @property
-    def count_changed(self) -> int:
-        return self.count("changed")
-
-    @property
-    def count_conflict(self) -> int:
-        return self.count("conflict")
-
-    @property
-    def changes(self) -> list[RowPlan]:
-        """The rows that will be applied: added and changed (not the conflicts)."""
-        return [r for r in self.rows if r.kind != "conflict"]
-
-    @property
-    def conflicts(self) -> list[RowPlan]:
-        """Rows changed in Rumbo since the workbook was exported: never applied."""
-        return [r for r in self.rows if r.kind == "conflict"]
-
-    @property
-    def reasons_needed(self) -> list[RowPlan]:
-        """Rows whose status change needs a reason (no approved concept note)."""
-        return [r for r in self.changes if r.needs_reason]
-
-    @property
-    def needs_reason(self) -> bool:
-        return bool(self.reasons_needed)
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, data: dict[str, Any]) -> Preview:
-        rows = [
-            RowPlan(**{**r, "changes": [FieldChange(**c) for c in r["changes"]]})
-            for r in data.get("rows", [])
-        ]
-        return cls(
-            **{
-                **data,
-                "rows": rows,
-                "problems": [Problem(**p) for p in data.get("problems", [])],
-                "warnings": [Problem(**p) for p in data.get("warnings", [])],
-                "not_imported": [Problem(**p) for p in data.get("not_imported", [])],
-            }
-        )
 
 
 def _label(sheet: Sheet, key: str) -> str:
     index = sheet.columns.get(key)
     name = str(LABEL.get(key, key)) if sheet.layout == "rumbo" else PLAN_TABLE_COLUMNS[key][0]
     return f"{column_letter(index)} ({name})" if index is not None else name
-
-
-def _display(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
 
 
 class Importer:
@@ -195,21 +51,13 @@ class Importer:
         self.plans: dict[str, Plan] = {p.code: p for p in plans_for(user)}
         self.editable: dict[int, bool] = {}
         self.approved_notes: set[int] = set()
-        self.statuses: dict[tuple[type, Any], str | None] = {}
-        # What the workbook's Budget, Currency and Responsible cells said at export time,
-        # worked out from the same records (visible to this person) as the export.
-        self.budget: dict[int, tuple[Decimal, str]] = {}
-        self.parties: dict[int, list[tuple[int, str]]] = {}
-        self._organisations: dict[int, Organisation] | None = None
-        self._names: dict[str, dict[int, str]] = {}
-        self._org_index: dict[str, Organisation | None] | None = None
+        self.responsible = ResponsibleParties(user)
+        self.budgets = Budgets(user)
+        self._element_cache: dict[int, dict[str, dict[str, int]]] = {}
 
     # -- helpers ------------------------------------------------------------------------------
     def problem(self, row: int | None, key: str, message: str) -> None:
         self.preview.problems.append(Problem(row, _label(self.sheet, key), message))
-
-    def warn(self, row: int | None, key: str, message: str) -> None:
-        self.preview.warnings.append(Problem(row, _label(self.sheet, key), message))
 
     def not_imported(self, row: int | None, key: str, message: str) -> None:
         self.preview.not_imported.append(Problem(row, _label(self.sheet, key), message))
@@ -224,14 +72,6 @@ class Importer:
         except v.CellError as exc:
             self.problem(r, key, str(exc))
             return None
-
-    def status(self, value: Any) -> str | None:
-        """v.status, understood once per distinct cell value: the same few words fill the
-        whole column, and each reading builds the table of labels in both languages."""
-        key = (type(value), value)
-        if key not in self.statuses:
-            self.statuses[key] = v.status(value)  # an unknown word raises, uncached
-        return self.statuses[key]
 
     def can_edit(self, plan: Plan) -> bool:
         if plan.pk not in self.editable:
@@ -273,7 +113,7 @@ class Importer:
         if "deadline" in self.sheet.columns:
             out["deadline"] = self.parse(r, values, "deadline", v.date)
         if "status" in self.sheet.columns:
-            out["status"] = self.parse(r, values, "status", self.status)
+            out["status"] = self.parse(r, values, "status", v.status)
             if out["status"] is None and not any(p.row == r for p in self.preview.problems):
                 self.problem(r, "status", _("The status is empty."))
         if "responsible" in self.sheet.columns:
@@ -293,23 +133,10 @@ class Importer:
             chunk = ids[start : start + CHUNK]
             found.update(qs.in_bulk(chunk))
             if "responsible" in columns:
-                self.parties.update(parties_by_activity(self.user, chunk))
+                self.responsible.load(chunk)
             if "budget" in columns or "currency" in columns:
-                self._budget(chunk)
+                self.budgets.load(chunk)
         return found
-
-    def _budget(self, ids: list[int]) -> None:
-        """Each activity's budget total and first currency, as the export writes them."""
-        lines = (
-            budget_lines_for(self.user)
-            .prefetch_related(None)
-            .filter(activity_id__in=ids)
-            .order_by("activity_id", "id")
-            .values_list("activity_id", "amount", "currency")
-        )
-        for activity_id, amount, currency in lines:
-            total, first = self.budget.get(activity_id, (Decimal(0), currency))
-            self.budget[activity_id] = (total + amount, first)
 
     def _notes(self, ids: list[int]) -> None:
         for start in range(0, len(ids), CHUNK):
@@ -378,7 +205,7 @@ class Importer:
             if new == old:
                 continue
             # A status is kept as its code: the page shows its label in its own language.
-            changes.append(FieldChange(key, str(LABEL[key]), _display(old), _display(new)))
+            changes.append(FieldChange(key, str(LABEL[key]), v.display(old), v.display(new)))
             update[name] = new.isoformat() if isinstance(new, dt.date) else new
         if self.sheet.layout != "plan-table":
             return changes, update
@@ -418,79 +245,6 @@ class Importer:
         self.preview.rows.append(row)
 
     # -- responsible parties and budget ---------------------------------------------------------
-    def organisations(self) -> dict[int, Organisation]:
-        if self._organisations is None:
-            self._organisations = organisations_for(self.user).in_bulk()
-        return self._organisations
-
-    def names(self, lang: str) -> dict[int, str]:
-        """Each organisation as the workbook names it (its acronym, else its name)."""
-        if lang not in self._names:
-            with translation.override(lang):
-                self._names[lang] = {pk: str(o) for pk, o in self.organisations().items()}
-        return self._names[lang]
-
-    def current_responsible(self, act: Activity, lang: str) -> str:
-        names = self.names(lang)
-        own = [(names[org], role) for org, role in self.parties.get(act.pk, []) if org in names]
-        return responsible_text(
-            act,
-            [n for n, role in own if role == ActivityParty.Role.LEAD],
-            [n for n, role in own if role == ActivityParty.Role.ACCOMPANYING],
-            lang,
-        )
-
-    def organisation_named(self, text: str) -> Organisation | None:
-        """The visible organisation with this acronym, name or code (either language, any
-        case or accents); None when there is none, or more than one."""
-        if self._org_index is None:
-            index: dict[str, Organisation | None] = {}
-            for org in self.organisations().values():
-                keys = {org.code}
-                for lang in LANGS:
-                    keys |= {getattr(org, f"acronym_{lang}", ""), getattr(org, f"name_{lang}", "")}
-                for key in {fold(" ".join((k or "").split())) for k in keys} - {""}:
-                    # Two organisations known by the same words: name neither.
-                    index[key] = None if key in index and index[key] != org else org
-            self._org_index = index
-        return self._org_index.get(fold(" ".join(text.split())))
-
-    def _organisation_list(self, text: str) -> tuple[list[Organisation], str]:
-        """Comma-separated organisations (a name may hold a comma itself); the first words
-        that name none are returned too."""
-        tokens = [t.strip() for t in text.split(",")]
-        found: list[Organisation] = []
-        i = 0
-        while i < len(tokens):
-            for j in range(len(tokens), i, -1):
-                org = self.organisation_named(", ".join(tokens[i:j]))
-                if org is not None:
-                    found.append(org)
-                    i = j
-                    break
-            else:
-                return found, tokens[i]
-        return found, ""
-
-    def parse_parties(self, text: str) -> tuple[list[tuple[Organisation, str]], str]:
-        """“OIM, CEPAL (ACNUR)”: leads, then the accompanying organisations in brackets.
-        Returns the parties and the first words that name no organisation ("" if none)."""
-        leads_text, _sep, rest = text.partition("(")
-        accompanying_text, _sep, tail = rest.partition(")")
-        if tail.strip():
-            return [], tail.strip()
-        leads, unknown = self._organisation_list(leads_text) if leads_text.strip() else ([], "")
-        if unknown:
-            return [], unknown
-        accompanying: list[Organisation] = []
-        if accompanying_text.strip():
-            accompanying, unknown = self._organisation_list(accompanying_text)
-            if unknown:
-                return [], unknown
-        parties = [(o, ActivityParty.Role.LEAD.value) for o in leads]
-        parties += [(o, ActivityParty.Role.ACCOMPANYING.value) for o in accompanying]
-        return parties, "" if parties else text
-
     def responsible_change(
         self,
         r: int,
@@ -500,98 +254,23 @@ class Importer:
         changes: list[FieldChange],
         update: dict[str, Any],
     ) -> None:
-        """The Responsible party cell, imported: organisations Rumbo knows become the
-        activity's responsible parties (through the same service as its page); words that
-        name none stay the plan's own words when the activity has no organisation yet."""
+        """The Responsible party cell, imported (see parts.py)."""
         if "responsible" not in data:
             return
-        cell = data["responsible"]
-        current = self.current_responsible(act, lang) if act is not None else ""
-        if cell == current.strip():
+        edit = self.responsible.edit(act, data["responsible"], lang)
+        if edit is None:
             return
+        if edit.problem:
+            self.problem(r, "responsible", edit.problem)
+            return
+        update.update(edit.update)
         label = str(LABEL["responsible"])
-        has_parties = act is not None and bool(self.parties.get(act.pk))
-        if not cell:
-            if has_parties:
-                self.problem(
-                    r,
-                    "responsible",
-                    _(
-                        "The responsible party is empty. To remove every responsible "
-                        "organisation, do it on the activity's page."
-                    ),
-                )
-            return
-        parties, unknown = self.parse_parties(cell)
-        duplicated = len({(o.pk, role) for o, role in parties}) != len(parties)
-        if parties and not duplicated:
-            wanted = [(o.pk, role) for o, role in parties]
-            if act is not None and wanted == self.parties.get(act.pk, []):
-                return  # the same organisations, written differently
-            if act is not None and len(plan_services.party_rows(act)) != len(
-                self.parties.get(act.pk, [])
-            ):
-                # Replacing the list would drop parties this person cannot see (one query,
-                # for an edited cell only).
-                self.problem(
-                    r,
-                    "responsible",
-                    _("Change the responsible parties of this activity on its page."),
-                )
-                return
-            update["_parties"] = [[pk, role] for pk, role in wanted]
-            changes.append(FieldChange("responsible", label, current, cell))
-        elif not has_parties and not duplicated:
-            # No organisation recorded: the cell held (and holds) the plan's own words.
-            update[f"responsible_note_{lang}"] = cell
-            changes.append(FieldChange("responsible", label, current, cell))
-        elif duplicated:
-            self.problem(r, "responsible", _("An organisation is named twice."))
-        else:
-            self.problem(
-                r,
-                "responsible",
-                _(
-                    "“%(words)s” is not an organisation Rumbo knows. Name organisations by "
-                    "acronym or name, separated by commas, the accompanying ones in brackets: "
-                    "“OIM, CEPAL (ACNUR)”."
-                )
-                % {"words": unknown},
-            )
+        changes.append(FieldChange("responsible", label, edit.old, data["responsible"]))
 
-    def budget_cells(self, r: int, act: Activity, data: dict[str, Any]) -> None:
+    def budget_cells(self, r: int, act: Activity | None, data: dict[str, Any]) -> None:
         """An edited Budget or Currency cell is listed as not imported, with why."""
-        total, currency = self.budget.get(act.pk, (None, ""))
-        why = _(
-            "Not imported: a budget is made of lines (amount, currency, source, funder, "
-            "committed, spent), changed on the activity's page; this column shows their total."
-        )
-        if "budget" in data:
-            try:
-                cell = v.decimal(data["budget"])
-            except v.CellError:
-                cell = None
-                edited = True
-            else:
-                edited = cell != total and not (cell is None and total is None)
-            if edited:
-                self.not_imported(
-                    r,
-                    "budget",
-                    _("%(new)s instead of %(old)s.")
-                    % {"new": v.text(data["budget"]) or "—", "old": _display(total) or "—"}
-                    + " "
-                    + why,
-                )
-        if "currency" in data and v.text(data["currency"]) != (currency or ""):
-            self.not_imported(
-                r,
-                "currency",
-                _("%(new)s instead of %(old)s.")
-                % {"new": v.text(data["currency"]) or "—", "old": currency or "—"}
-                + " "
-                + why,
-            )
+        for key, why in self.budgets.not_imported(act, data):
+            self.not_imported(r, key, why)
 
     def check_row(self, r: int, plan: Plan, row: RowPlan, pk: int | None) -> None:
         if not self.can_edit(plan):
@@ -653,22 +332,13 @@ class Importer:
             update["end_date"] = data["deadline"].isoformat()
         update["status"] = data.get("status") or Activity.Status.NOT_STARTED
         changes = [
-            FieldChange(k, str(LABEL[k]), "", _display(data[k]))
+            FieldChange(k, str(LABEL[k]), "", v.display(data[k]))
             for k in ("activity", "year", "deadline", "status")
             if data.get(k)
         ]
         if self.sheet.layout == "rumbo":
             self.responsible_change(r, None, data, lang, changes, update)
-            for key in ("budget", "currency"):
-                if v.text(data.get(key)):
-                    self.not_imported(
-                        r,
-                        key,
-                        _(
-                            "Not imported: add the budget lines on the activity's page once "
-                            "it is created."
-                        ),
-                    )
+            self.budget_cells(r, None, data)
         elif data.get("responsible"):
             update["responsible_note_es"] = data["responsible"]
         row = RowPlan(r, "added", None, plan.code, code, data["activity"], changes, update)
@@ -692,7 +362,7 @@ class Importer:
         return None
 
     def _elements(self, plan: Plan) -> dict[str, dict[str, int]]:
-        cache = getattr(self, "_element_cache", {})
+        cache = self._element_cache
         if plan.pk not in cache:
             by_code: dict[str, int] = {}
             by_title: dict[str, int] = {}
@@ -701,7 +371,6 @@ class Importer:
                 for lang in LANGS:
                     by_title.setdefault(normalise(getattr(el, f"title_{lang}")), el.pk)
             cache[plan.pk] = {"code": by_code, "title": by_title}
-            self._element_cache = cache
         return cache[plan.pk]
 
     # -- the plan's own 8-column table --------------------------------------------------------

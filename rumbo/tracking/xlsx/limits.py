@@ -122,10 +122,12 @@ def _too_many_strings(limits: Limits) -> LimitExceeded:
     )
 
 
-def _unreadable() -> WorkbookError:
+def unreadable(error: str = "XML") -> WorkbookError:
+    """A workbook that cannot be read; `error` names what failed (the XML, or an error's
+    class)."""
     return WorkbookError(
         _("This workbook cannot be read (%(error)s). Save it again as .xlsx and retry.")
-        % {"error": "XML"}
+        % {"error": error}
     )
 
 
@@ -377,7 +379,7 @@ class _PartScanner:
                 continue
             tag = _START_TAG_RE.match(buf, at)
             if tag is None:
-                raise _unreadable()
+                raise unreadable()
             if self.depth == 0:
                 self._open_region(buf, at, tag.end())
             if self.depth:
@@ -414,7 +416,7 @@ class _PartScanner:
                     keep = len(self.closer) - 1
                     self.carry = buf[max(pos, len(buf) - keep) :] if not final else b""
                     if final:
-                        raise _unreadable()
+                        raise unreadable()
                     return
                 pos = end + len(self.closer)
                 self.closer = b""
@@ -440,7 +442,7 @@ class _PartScanner:
                     return
                 # A document type declaration (entities that expand into elements) or other
                 # markup that spreadsheets never hold.
-                raise _unreadable()
+                raise unreadable()
 
     def _whole_tags_end(self, buf: bytes, pos: int) -> int:
         """Where the complete tags of buf end: before its last "<", unless that tag is
@@ -449,7 +451,7 @@ class _PartScanner:
         if last < 0:
             return len(buf)
         if len(buf) - last > self.limits.tag_bytes:
-            raise _unreadable()
+            raise unreadable()
         tag = _START_TAG_RE.match(buf, last)
         if tag is not None:
             return len(buf)
@@ -465,7 +467,7 @@ def _scan_part(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: Limits) -> Pa
         if not _looks_like_xml(head[:65_536]):
             return None  # an image or other binary part: openpyxl does not parse it
         if head[:2] in (b"\xff\xfe", b"\xfe\xff") or b"\x00" in head[:4]:
-            raise _unreadable()  # UTF-16: Excel writes UTF-8, and the scanner reads bytes
+            raise unreadable()  # UTF-16: Excel writes UTF-8, and the scanner reads bytes
         scanner = _PartScanner(info.filename, limits, info.file_size)
         chunk = head
         while chunk:
@@ -501,10 +503,7 @@ def check_workbook(source: Path | str | IO[bytes], limits: Limits = IMPORT_LIMIT
                         scan.parts[info.filename] = part
                 return scan
         except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError) as exc:
-            raise WorkbookError(
-                _("This workbook cannot be read (%(error)s). Save it again as .xlsx and retry.")
-                % {"error": exc.__class__.__name__}
-            ) from exc
+            raise unreadable(exc.__class__.__name__) from exc
     finally:
         if isinstance(source, Path | str):
             handle.close()

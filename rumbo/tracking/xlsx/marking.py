@@ -10,8 +10,8 @@ from openpyxl import load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import PatternFill
 
-from .importer import Preview
 from .limits import IMPORT_LIMITS, MB, LimitExceeded, WorkbookError, check_workbook
+from .preview import Preview
 
 RED = PatternFill(start_color="FFF4B4B4", end_color="FFF4B4B4", fill_type="solid")
 # Marking loads the whole workbook (openpyxl cannot edit a file it streams): measured, 67 MB

@@ -23,6 +23,7 @@ from .limits import (
     WorkbookError,
     WorkbookScan,
     check_workbook,
+    unreadable,
 )
 
 MAX_ROWS = IMPORT_LIMITS.rows
@@ -50,7 +51,7 @@ def _sheet_xml_paths(zf: zipfile.ZipFile) -> dict[str, str]:
     targets.update(
         {i: t for t, i in re.findall(r'<Relationship[^>]*Target="([^"]+)"[^>]*Id="([^"]+)"', rels)}
     )
-    paths = {}
+    paths: dict[str, str] = {}
     for attrs in re.findall(r"<sheet\b([^>]*)/?>", workbook):
         name = re.search(r'name="([^"]*)"', attrs)
         rid = re.search(r'r:id="([^"]+)"', attrs)
@@ -101,10 +102,7 @@ def open_workbook(path: Path, limits: Limits = IMPORT_LIMITS) -> Book:
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:
-        raise WorkbookError(
-            _("This workbook cannot be read (%(error)s). Save it again as .xlsx and retry.")
-            % {"error": exc.__class__.__name__}
-        ) from exc
+        raise unreadable(exc.__class__.__name__) from exc
     parts = _sheet_parts(path)
     for ws in workbook.worksheets:
         # Where openpyxl itself found the sheet, for a package laid out unusually.

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import Any
 
 from django.utils import translation
@@ -64,15 +65,37 @@ def text(value: Any) -> str:
     return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", "", str(value)).strip()
 
 
+def display(value: Any) -> str:
+    """A value as the import preview shows it: a date as YYYY-MM-DD, nothing as ""."""
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def status_labels(lang: str) -> dict[str, str]:
+    """Each status code and its label in `lang`."""
+    with translation.override(lang):
+        return {value: str(label) for value, label in Activity.Status.choices}
+
+
+@cache
+def _status_words() -> dict[str, str]:
+    """Every word a status cell may hold, normalised, and its code: built once (a whole
+    column repeats the same few words)."""
+    known = dict(STATUS_WORDS)
+    for lang in ("es", "en"):
+        known.update({normalise(label): code for code, label in status_labels(lang).items()})
+    known.update({code: code for code in Activity.Status.values})
+    return known
+
+
 def status(value: Any) -> str | None:
     word = normalise(text(value))
     if not word:
         return None
-    known = dict(STATUS_WORDS)
-    for lang in ("es", "en"):
-        with translation.override(lang):
-            known.update({normalise(label): code for code, label in Activity.Status.choices})
-    known.update({code: code for code in Activity.Status.values})
+    known = _status_words()
     if word in known:
         return known[word]
     raise CellError(_("“%(value)s” is not a status.") % {"value": text(value)})

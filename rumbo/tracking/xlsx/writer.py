@@ -10,10 +10,10 @@ import xlsxwriter
 from django.utils import translation
 
 from rumbo.core.i18n import pick
-from rumbo.plans.models import Activity
 
 from ..matrix import MatrixRow
 from .columns import COLUMNS, FORMAT_NAME, FORMAT_VERSION, META_SHEET, header_labels
+from .values import status_labels
 
 KEYS = [c.key for c in COLUMNS]
 COL = {key: i for i, key in enumerate(KEYS)}
@@ -76,11 +76,6 @@ def row_values(
         str(act.pk),
         act.version,
     ]
-
-
-def status_labels(lang: str) -> dict[str, str]:
-    with translation.override(lang):
-        return {value: str(label) for value, label in Activity.Status.choices}
 
 
 class MatrixWorkbook:
