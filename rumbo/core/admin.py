@@ -59,13 +59,13 @@ class AuditedModelAdmin(admin.ModelAdmin):
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
     ):
         if not self._versioned():
-            return super().get_form(request, obj, change, **kwargs)
+            return super().get_form(request, obj, change=change, **kwargs)
         # `version` is the form's own field, not one the model form may edit.
         if "fields" not in kwargs:
             kwargs["fields"] = flatten_fieldsets(self.get_fieldsets(request, obj))
         if kwargs["fields"] is not None:
             kwargs["fields"] = [f for f in kwargs["fields"] if f != "version"]
-        form = super().get_form(request, obj, change, **kwargs)
+        form = super().get_form(request, obj, change=change, **kwargs)
         return type(f"Versioned{form.__name__}", (VersionCheckedForm, form), {})
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None):  # type: ignore[no-untyped-def]

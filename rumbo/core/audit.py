@@ -253,7 +253,9 @@ def record(
 ) -> AuditEvent:
     level = getattr(instance, "effective_visibility", None)
     if level is None:
-        level = getattr(instance, "visibility", Visibility.MEMBERS)
+        level = getattr(instance, "visibility", None)
+    if level is None:
+        level = Visibility.MEMBERS
     return AuditEvent.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         actor_label=actor_label(actor),

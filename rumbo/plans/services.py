@@ -48,7 +48,10 @@ def refresh_effective_visibility(plan: Plan) -> None:
     )
     changed_acts = []
     for act in activities:
-        new = max(act.visibility, plan.visibility, level.get(act.element_id, plan.visibility))
+        element_level = (
+            level.get(act.element_id, plan.visibility) if act.element_id else plan.visibility
+        )
+        new = max(act.visibility, plan.visibility, element_level)
         if act.effective_visibility != new:
             act.effective_visibility = new
             changed_acts.append(act)

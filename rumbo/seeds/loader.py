@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import yaml
 from django.contrib.contenttypes.models import ContentType
@@ -144,7 +144,8 @@ def _as_snapshot(model: type[models.Model], values: Mapping[str, Any]) -> dict[s
     what the data says compares with what a record holds."""
     return {
         name: audit.field_value(
-            model._meta.get_field(name), value.pk if isinstance(value, models.Model) else value
+            cast(models.Field, model._meta.get_field(name)),
+            value.pk if isinstance(value, models.Model) else value,
         )
         for name, value in values.items()
     }
@@ -206,9 +207,9 @@ class Loader:
         """The Global Compact objectives and SDG targets a row names, for merge()."""
         return {
             "gcm_objectives": many(
-                self.gcm_list(row.get("gcm_objectives"), where), "gcm_objectives"
+                self.gcm_list(row.get("gcm_objectives") or [], where), "gcm_objectives"
             ),
-            "sdg_targets": many(self.sdg_list(row.get("sdg_targets"), where), "sdg_targets"),
+            "sdg_targets": many(self.sdg_list(row.get("sdg_targets") or [], where), "sdg_targets"),
         }
 
     # the merge ------------------------------------------------------------------------------

@@ -51,7 +51,7 @@ from rumbo.plans.selectors import (
 
 from .roadmap import OPEN, is_overdue
 
-SORTS = {
+SORTS: dict[str, list[Any]] = {
     "plan": ["plan__code", "id"],
     "code": ["code", "id"],
     "activity": ["title", "id"],
@@ -172,7 +172,9 @@ class Fold(Func):
     arity = 1
     output_field = TextField()
 
-    def as_sql(self, compiler: Any, connection: Any, **extra: Any) -> tuple[str, tuple[Any, ...]]:
+    def as_sql(  # type: ignore[override]  # no function/template arguments: one SQL form
+        self, compiler: Any, connection: Any, **extra: Any
+    ) -> tuple[str, tuple[Any, ...]]:
         sql, params = compiler.compile(self.source_expressions[0])
         return f"translate(lower({sql}), %s, %s)", (*params, FOLD_FROM, FOLD_TO)
 
@@ -452,8 +454,9 @@ def rows(
                 leads=[organisations[org] for org, role in own if role == lead],
                 accompanying=[organisations[org] for org, role in own if role == accompanying],
                 linked=linked.get(act.pk, []),
-                budget_total=act.budget_total,
-                budget_currency=act.budget_currency or "",
+                # The annotations of _with_row_data.
+                budget_total=getattr(act, "budget_total", None),
+                budget_currency=getattr(act, "budget_currency", None) or "",
                 overdue=is_overdue(act, today),
             )
 

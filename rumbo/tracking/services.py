@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,7 +38,10 @@ class AlreadyRecorded(Exception):
 
 def missing_labels(note: ConceptNote) -> list[str]:
     """Labels (in the current language) of the required fields a note leaves empty."""
-    return [str(ConceptNote._meta.get_field(name).verbose_name) for name in missing_fields(note)]
+    return [
+        str(cast(Field, ConceptNote._meta.get_field(name)).verbose_name)
+        for name in missing_fields(note)
+    ]
 
 
 def missing_fields(note: ConceptNote) -> list[str]:
@@ -334,7 +338,7 @@ def _same_update(
         ProgressUpdate.objects.filter(
             activity=activity,
             author=actor,
-            date=data.get("date"),
+            date=data["date"],
             new_status=data.get("new_status") or "",
             created_at__gte=timezone.now() - RESENT_WITHIN,
             submission_key__isnull=False,

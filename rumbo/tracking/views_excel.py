@@ -6,18 +6,21 @@ from __future__ import annotations
 import secrets
 import tempfile
 from pathlib import Path
+from typing import cast
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rumbo.core.i18n import current_language
+from rumbo.organisations.models import User
 from rumbo.plans.selectors import plans_for
 
 from . import matrix
@@ -33,7 +36,7 @@ from .xlsx.writer import write_matrix
 MAX_UPLOAD = 50 * 1024 * 1024
 
 
-def matrix_export(request: HttpRequest) -> HttpResponse:
+def matrix_export(request: HttpRequest) -> FileResponse:
     filters = MatrixFilterForm(request.GET or None).filters()
     qs = matrix.matrix_queryset(request.user, filters)
     max_years = max((p.plan_years for p in plans_for(request.user)), default=5)
@@ -89,7 +92,7 @@ def matrix_import(request: HttpRequest) -> HttpResponse:
         token = secrets.token_urlsafe(24)
         session = ImportSession(
             token=token,
-            user=request.user,
+            user=cast(User, request.user),  # the page is for people logged in
             filename=upload.name[:255],
             plan_code=form.cleaned_data["plan"],
         )
@@ -161,7 +164,7 @@ def _already_applied(request: HttpRequest, session: ImportSession) -> HttpRespon
 
 
 @login_required
-def matrix_import_marked(request: HttpRequest, token: str) -> HttpResponse:
+def matrix_import_marked(request: HttpRequest, token: str) -> HttpResponseBase:
     """The uploaded workbook back, with each problem as a comment on its cell, in red."""
     session = get_import_session_for(request.user, token)
     if not session.upload:

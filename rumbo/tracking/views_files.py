@@ -15,7 +15,7 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     """The file, streamed as an attachment under the name it was uploaded with."""
     evidence = get_evidence_for(request.user, pk)
     try:
-        handle = evidence.file.storage.open(evidence.file.name, "rb")
+        handle = evidence.file.storage.open(evidence.file.name or "", "rb")
     except (FileNotFoundError, ValueError) as exc:
         raise Http404 from exc
     response = FileResponse(

@@ -3,7 +3,7 @@ HTTP to the selectors in roadmap.py and summary.py."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.http import HttpRequest, HttpResponse
@@ -42,11 +42,11 @@ class SemesterForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["plan"].choices = [("", _("All plans"))] + [
+        cast(forms.ChoiceField, self.fields["plan"]).choices = [("", _("All plans"))] + [
             (p.code, f"{p} ({p.period_label})")
             for p in plans_for(user).order_by("-period_start", "code")
         ]
-        self.fields["group"].choices = [("", _("All working groups"))] + [
+        cast(forms.ChoiceField, self.fields["group"]).choices = [("", _("All working groups"))] + [
             (b.code, str(b)) for b in working_groups_for(user).order_by("code")
         ]
 

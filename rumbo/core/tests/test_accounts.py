@@ -83,7 +83,7 @@ def test_changing_a_password_needs_a_log_in(client):
 
 
 def reset_link(message: mail.EmailMessage) -> str:
-    found = re.search(r"https?://[^/\s]+(/\S+/password/reset/\S+/)", message.body)
+    found = re.search(r"https?://[^/\s]+(/\S+/password/reset/\S+/)", str(message.body))
     assert found, message.body
     return found.group(1)
 

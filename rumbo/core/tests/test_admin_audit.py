@@ -30,7 +30,7 @@ def change_form_data(page) -> dict:
                 continue
             widget = getattr(field.widget, "widget", field.widget)
             if isinstance(widget, MultiWidget):
-                for i, part in enumerate(widget.decompress(value)):
+                for i, part in enumerate(widget.decompress(value) or []):
                     data[f"{key}_{i}"] = "" if part is None else str(part)
                 continue
             if isinstance(value, list | tuple):

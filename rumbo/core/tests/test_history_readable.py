@@ -372,7 +372,7 @@ def test_a_linked_record_the_viewer_may_not_see_is_not_named(cast, canary):
 
 def test_the_page_takes_the_same_queries_for_many_events(cast, bodies, orgs):
     def activity_with(events: int):
-        activity = ActivityFactory()
+        activity: Activity = ActivityFactory.create()
         for i in range(events):
             plan_services.activity_update(
                 actor=cast.secretariat,

@@ -14,7 +14,6 @@ import pytest
 from axes.models import AccessAttempt, AccessFailureLog
 from axes.utils import reset
 from django.contrib.auth.hashers import get_hasher
-from django.http import HttpResponse
 from django.test import Client, RequestFactory
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
@@ -35,7 +34,7 @@ API = "/api/v1/plans/"
 WRONG = 403
 
 
-def log_in(client: Client, username: str, password: str, lang: str = "es") -> HttpResponse:
+def log_in(client: Client, username: str, password: str, lang: str = "es") -> Any:
     return client.post(url("login", lang), {"username": username, "password": password})
 
 

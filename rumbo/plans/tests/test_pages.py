@@ -87,7 +87,7 @@ def test_plan_page_query_count_does_not_grow_with_the_plan(cast, django_assert_m
         for i in range(n):
             el = ElementFactory(plan=plan, parent=parent, code=f"C{i}")
             ActivityFactory(plan=plan, element=el, code=f"A{i}")
-        return plan.code
+        return str(plan.code)
 
     small, large = build(2), build(40)
     client = client_for(cast.secretariat)

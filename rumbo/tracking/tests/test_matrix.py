@@ -25,7 +25,9 @@ def build_plan(n: int, code: str, **plan_kwargs) -> list[Activity]:
     lead = Organisation.objects.get(code="PAN")
     out = []
     for i in range(n):
-        act = ActivityFactory(plan=plan, element=topic, code=f"A{i}", plan_year=1 + i % 3)
+        act: Activity = ActivityFactory.create(
+            plan=plan, element=topic, code=f"A{i}", plan_year=1 + i % 3
+        )
         ActivityParty.objects.create(activity=act, organisation=lead, role="lead")
         BudgetLine.objects.create(activity=act, amount=1000 + i, currency="USD")
         out.append(act)

@@ -212,7 +212,7 @@ def test_query_count_does_not_grow_with_the_number_of_activities(cast):
                 visibility=Visibility.PUBLIC,
             )
         ActivityFactory(plan=plan, code="LOOSE")
-        return plan.code
+        return str(plan.code)
 
     small, large = build(3), build(30)
     client = client_for(cast.observer)

@@ -26,8 +26,8 @@ S = Activity.Status
 GT = ZoneInfo("America/Guatemala")
 
 
-def at(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=GT)
+def at(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=GT)
 
 
 def change(

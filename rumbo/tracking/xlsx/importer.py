@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -215,7 +215,7 @@ class Importer:
                 FieldChange(
                     "responsible",
                     str(LABEL["responsible"]),
-                    act.responsible_note_es,
+                    act.responsible_note_es or "",
                     data["responsible"],
                 )
             )
@@ -395,11 +395,11 @@ class Importer:
             if not title:
                 self.problem(r, "activity", _("The activity's description is empty."))
                 continue
-            act = by_title.get(normalise(title))
-            if act is not None:
+            found = by_title.get(normalise(title))
+            if found is not None:
                 self.changed_row(
                     r,
-                    act,
+                    found,
                     {k: d for k, d in data.items() if k != "activity"},
                     None,
                     self.sheet.language,
@@ -483,7 +483,7 @@ def apply_import(
                 )
                 done["added"] += 1
                 continue
-            activity = activities_queryset(user).get(pk=row.activity_id)
+            activity = activities_queryset(user).get(pk=cast(int, row.activity_id))  # a change
             version = row.version
             others = {k: value for k, value in data.items() if k != "status"}
             if why and (others or parties is not None):
