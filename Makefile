@@ -1,5 +1,5 @@
 # Rumbo: two commands.
-#   make run   set up (runtime dependencies only), load the real CRM data, create demo accounts,
+#   make run   set up (runtime dependencies only), load the real RCM data, create demo accounts,
 #              serve on 127.0.0.1:8000 (another port: make run PORT=8080)
 #   make test  add the test tools and pass the whole suite on SQLite and on PostgreSQL
 #   make lock  regenerate the pinned lock files in requirements/ from pyproject.toml

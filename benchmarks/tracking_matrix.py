@@ -158,7 +158,7 @@ def measure_export_raw(n: int, path: Path) -> dict[str, Any]:
                 if value is None or value == "":
                     continue
                 if c == date_col:
-                    sheet.write_datetime(r, c, value, date_format)
+                    sheet.write_datetime(r, c, getattr(value, "day", value), date_format)
                 elif c == money_col:
                     sheet.write_number(r, c, float(value), money_format)
                 elif c in numbers:

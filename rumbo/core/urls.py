@@ -4,7 +4,6 @@ from django.urls import path
 from . import accounts, views
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("history/<str:kind>/<id:pk>/", views.record_history, name="record_history"),
     path("login/", accounts.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

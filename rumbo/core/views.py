@@ -6,14 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from rumbo.plans.selectors import plans_for
-
 from .history import HISTORY_KINDS, history_for, may_read_history
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    plans = list(plans_for(request.user).order_by("-period_start", "code"))
-    return render(request, "core/home.html", {"plans": plans})
 
 
 @login_required

@@ -1,8 +1,12 @@
-"""What other apps add to the plan pages, so that plans never import them.
+"""What other apps add to plans, so that plans never import them.
 
-Follow-up (rumbo.tracking) shows an activity's concept note and progress on the activity page:
-it registers a provider here when the app is ready, and the page merges what each provider
-gives into its template context. Plans thus stay usable, and testable, without follow-up.
+Follow-up (rumbo.tracking) registers here when the app is ready:
+- what the activity page shows of an activity's concept note and progress (each provider's
+  context is merged into the page's);
+- when an activity may start: with an approved concept note (2023–2026 Strategic Plan,
+  "Responsabilidades"). Without any such rule registered, only the secretariat, saying why,
+  may start an activity.
+Plans thus stay usable, and testable, without follow-up.
 """
 
 from __future__ import annotations
@@ -28,3 +32,18 @@ def activity_context(user: Any, activity: Activity) -> dict[str, Any]:
     for provider in _activity_context.values():
         out.update(provider(user, activity))
     return out
+
+
+StartPermit = Callable[[Activity], bool]
+
+_start_permits: dict[str, StartPermit] = {}
+
+
+def add_start_permit(name: str, permit: StartPermit) -> None:
+    """Register `permit(activity)`: True when the activity may start (be in progress or
+    finished) without the secretariat's reason; registering a name again replaces it."""
+    _start_permits[name] = permit
+
+
+def may_start(activity: Activity) -> bool:
+    return any(permit(activity) for permit in _start_permits.values())

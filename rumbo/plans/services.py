@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,6 +17,7 @@ from rumbo.core.models import AuditEvent
 from rumbo.core.services import ConflictError, audited_create, audited_update
 from rumbo.core.visibility import Visibility
 
+from .extensions import may_start
 from .models import Activity, ActivityParty, BudgetLine, Plan, PlanElement, StatusChange
 from .models.activity import NOTE_COLUMNS, NOTE_DATES, NOTE_FIELDS, spread
 
@@ -240,21 +241,10 @@ def _record_children_change(
     audit.record(actor=actor, action=AuditEvent.Action.UPDATE, instance=activity, changes=changes)
 
 
-def has_approved_note(activity: Activity) -> bool:
-    from rumbo.tracking.models import ConceptNote
-
-    return (
-        activity.pk is not None
-        and ConceptNote.objects.filter(
-            activity=activity, status=ConceptNote.Status.APPROVED
-        ).exists()
-    )
-
-
 def check_status_change(*, actor: Any, activity: Activity, new_status: str, reason: str) -> None:
     """An activity is carried out only with an approved concept note (2023–2026 Strategic
     Plan, “Responsabilidades”), unless the secretariat records why."""
-    if new_status not in STARTED or has_approved_note(activity):
+    if new_status not in STARTED or (activity.pk is not None and may_start(activity)):
         return
     if reason.strip() and getattr(actor, "is_secretariat", False):
         return
@@ -291,7 +281,6 @@ def record_status_change(
     if old_status == activity.status:
         return
     now = timezone.now()
-    check_work_date(happened_on, "status_date")
     StatusChange.objects.create(
         activity=activity,
         old_status=old_status,
@@ -323,6 +312,7 @@ def activity_create(
     activity = Activity(plan=plan)
     new_status = data.get("status", Activity.Status.NOT_STARTED)
     check_status_change(actor=actor, activity=activity, new_status=new_status, reason=status_reason)
+    check_work_date(status_date, "status_date")
     for name in ("element", "visibility"):
         if name in data:
             setattr(activity, name, data[name])
@@ -372,12 +362,21 @@ def activity_update(
     )
     old_status = stored["status"]
     new_status = data.get("status", old_status)
+    draft = dict(data)
+    earlier_work = False
     if new_status != old_status:
         check_status_change(
             actor=actor, activity=activity, new_status=new_status, reason=status_reason
         )
+        check_work_date(status_date, "status_date")
+        # Work reported after later work was: it joins the history at its date, and the
+        # status now stays what the later work left.
+        earlier_work = status_date is not None and (
+            StatusChange.objects.filter(activity=activity, happened_on__gt=status_date).exists()
+        )
+        if earlier_work:
+            del draft["status"]
     before_children = activity.audit_extra()
-    draft = dict(data)
     probe = Activity(
         plan=activity.plan,
         element=draft.get("element", activity.element),
@@ -394,14 +393,24 @@ def activity_update(
         expected_version=expected_version,
         reason=status_reason,
     )
-    record_status_change(
-        actor=actor,
-        activity=activity,
-        old_status=old_status,
-        reason=status_reason,
-        reason_visibility=reason_visibility,
-        happened_on=status_date,
-    )
+    if earlier_work:
+        _record_earlier_status(
+            actor=actor,
+            activity=activity,
+            new_status=new_status,
+            happened_on=cast(dt.date, status_date),
+            reason=status_reason,
+            reason_visibility=reason_visibility,
+        )
+    else:
+        record_status_change(
+            actor=actor,
+            activity=activity,
+            old_status=old_status,
+            reason=status_reason,
+            reason_visibility=reason_visibility,
+            happened_on=status_date,
+        )
     if parties is None and budget_lines is None:
         return activity
     _replace_children(
@@ -413,6 +422,44 @@ def activity_update(
         actor=actor, activity=activity, before=before_children, start_version=start_version
     )
     return activity
+
+
+def _record_earlier_status(
+    *,
+    actor: Any,
+    activity: Activity,
+    new_status: str,
+    happened_on: dt.date,
+    reason: str,
+    reason_visibility: int,
+) -> None:
+    """A status change dated before changes already in the history: it goes in at its date
+    (what the semester figures count); the activity's status now is left as it is. The
+    change row itself says who recorded it, when, and why."""
+    changes = StatusChange.objects.filter(activity=activity)
+    then = (
+        changes.filter(happened_on__lte=happened_on)
+        .order_by("-happened_on", "-at", "-id")
+        .values_list("new_status", flat=True)
+        .first()
+    ) or (
+        changes.filter(happened_on__gt=happened_on)
+        .order_by("happened_on", "at", "id")
+        .values_list("old_status", flat=True)
+        .first()
+    )
+    if then is None or then == new_status:
+        return
+    StatusChange.objects.create(
+        activity=activity,
+        old_status=then,
+        new_status=new_status,
+        happened_on=happened_on,
+        at=timezone.now(),
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        reason=reason,
+        visibility=reason_visibility,
+    )
 
 
 def _precisions(stored: Mapping[str, Any] | None, data: Mapping[str, Any]) -> dict[str, Any]:

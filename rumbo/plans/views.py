@@ -27,6 +27,11 @@ from .forms import (
 from .models import Plan
 
 
+def home(request: HttpRequest) -> HttpResponse:
+    plans = list(selectors.plans_for(request.user).order_by("-period_start", "code"))
+    return render(request, "plans/home.html", {"plans": plans})
+
+
 def plan_list(request: HttpRequest) -> HttpResponse:
     plans = selectors.plans_for(request.user).order_by("-period_start", "code")
     return render(

@@ -8,8 +8,15 @@ class TrackingConfig(AppConfig):
     verbose_name = _("Follow-up")
 
     def ready(self) -> None:
-        from rumbo.plans.extensions import add_activity_context
+        from django.db.backends.signals import connection_created
 
+        from rumbo.plans.extensions import add_activity_context, add_start_permit
+
+        from .matrix import register_fold
         from .pages import activity_follow_up
+        from .selectors import has_approved_note
 
         add_activity_context("follow-up", activity_follow_up)
+        add_start_permit("approved concept note", has_approved_note)
+        # Matrix search folds accents in SQL: SQLite is given the function it needs.
+        connection_created.connect(register_fold, dispatch_uid="rumbo-fold")

@@ -41,6 +41,7 @@ from rumbo.core.params import is_record_id
 from rumbo.organisations.models import Organisation
 from rumbo.organisations.selectors import organisations_for, working_groups_for
 from rumbo.plans.models import Activity, ActivityParty, PlanElement
+from rumbo.plans.models.activity import is_overdue, overdue_q
 from rumbo.plans.selectors import (
     activities_queryset,
     budget_lines_for,
@@ -48,8 +49,6 @@ from rumbo.plans.selectors import (
     parties_for,
     plans_for,
 )
-
-from .roadmap import OPEN, is_overdue
 
 SORTS: dict[str, list[Any]] = {
     "plan": ["plan__code", "id"],
@@ -156,14 +155,11 @@ def fold(text: str | None) -> str:
     return (text or "").lower().translate(_FOLD)
 
 
-def _register_fold(connection: Any) -> None:
-    """Give this SQLite connection the rumbo_fold() function (once per raw connection: a
-    function cannot be redefined while another statement is being read)."""
-    connection.ensure_connection()
-    raw = connection.connection
-    if getattr(connection, "_rumbo_fold_on", None) is not raw:
-        raw.create_function("rumbo_fold", 1, fold, deterministic=True)
-        connection._rumbo_fold_on = raw
+def register_fold(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """On `connection_created` (TrackingConfig.ready): give each new SQLite connection the
+    rumbo_fold() function that Fold uses there."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function("rumbo_fold", 1, fold, deterministic=True)
 
 
 class Fold(Func):
@@ -181,7 +177,6 @@ class Fold(Func):
     def as_sqlite(
         self, compiler: Any, connection: Any, **extra: Any
     ) -> tuple[str, tuple[Any, ...]]:
-        _register_fold(connection)
         sql, params = compiler.compile(self.source_expressions[0])
         return f"rumbo_fold({sql})", tuple(params)
 
@@ -295,7 +290,7 @@ def matrix_queryset(user: Any, filters: MatrixFilters) -> QuerySet[Activity]:
             | Q(start_date__isnull=True, end_date__year=y)
         )
     if filters.overdue:
-        qs = qs.filter(end_date__lt=today, status__in=OPEN)
+        qs = qs.filter(overdue_q(today))
     if filters.q:
         qs = _search(user, qs, filters.q)
     order = SORTS.get(filters.sort, SORTS["plan"])

@@ -16,9 +16,9 @@ from typing import Any
 from django.utils import timezone
 
 from rumbo.plans.models import Activity, Plan, PlanElement
+from rumbo.plans.models.activity import is_overdue
 from rumbo.plans.selectors import activities_queryset
 
-OPEN = {Activity.Status.NOT_STARTED, Activity.Status.IN_PROGRESS}
 # Up to this many months the axis shows months; beyond, quarters (a five-year plan would
 # otherwise need 60 columns and no longer fit a printed page).
 MAX_MONTH_COLUMNS = 36
@@ -106,10 +106,6 @@ def schedule_of(activity: Activity, plan: Plan) -> tuple[dt.date, dt.date, bool]
         year = plan.period_start + activity.plan_year - 1
         return dt.date(year, 1, 1), dt.date(year, 12, 31), True
     return None
-
-
-def is_overdue(activity: Activity, today: dt.date) -> bool:
-    return bool(activity.end_date and activity.end_date < today and activity.status in OPEN)
 
 
 def _index(day: dt.date, first_year: int, unit: str) -> int:

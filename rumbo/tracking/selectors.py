@@ -70,6 +70,11 @@ def import_session_locked(session: ImportSession) -> ImportSession:
     return ImportSession.objects.select_for_update().get(pk=session.pk)
 
 
+def has_approved_note(activity: Activity) -> bool:
+    """Whether an activity may start: its concept note is approved."""
+    return bool(approved_note_activity_ids([activity.pk]))
+
+
 def approved_note_activity_ids(activity_ids: list[int]) -> set[int]:
     """Which of these activities have an approved concept note (a fact the status rule
     needs, whoever may read the note)."""

@@ -83,16 +83,6 @@ def history_link(context: template.Context, kind: str, record: Any) -> SafeStrin
     )
 
 
-@register.filter
-def overdue(activity: Any) -> bool:
-    """Whether an activity is overdue today: the rule of the roadmap and the matrix."""
-    from django.utils import timezone
-
-    from rumbo.tracking.roadmap import is_overdue
-
-    return activity is not None and is_overdue(activity, timezone.localdate())
-
-
 @register.simple_tag
 def fields_of(form: Any, names: str) -> list[Any]:
     """The visible bound fields of `form` named in `names` (space-separated; a bilingual

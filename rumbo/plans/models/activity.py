@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
@@ -219,6 +220,11 @@ class Activity(PlanContent):
         }
 
     @property
+    def overdue(self) -> bool:
+        """Overdue today (see is_overdue)."""
+        return is_overdue(self, timezone.localdate())
+
+    @property
     def start_label(self) -> str:
         return date_label(self.start_date, self.start_precision)
 
@@ -240,6 +246,21 @@ class Activity(PlanContent):
             errors["plan_year"] = _("The plan runs for %(n)s years.") % {"n": self.plan.plan_years}
         if errors:
             raise ValidationError(errors)
+
+
+# Statuses of work still expected; "not reported" is not among them (nothing is known).
+OPEN = (Activity.Status.NOT_STARTED, Activity.Status.IN_PROGRESS)
+
+
+def is_overdue(activity: Activity, today: dt.date) -> bool:
+    """Past its end (the last day of a month or year given as such) and still open: the one
+    rule of the activity page, the matrix and the roadmap."""
+    return bool(activity.end_date and activity.end_date < today and activity.status in OPEN)
+
+
+def overdue_q(today: dt.date) -> Q:
+    """is_overdue as a filter."""
+    return Q(end_date__lt=today, status__in=OPEN)
 
 
 def spread(day: dt.date, precision: str, *, end: bool) -> dt.date:

@@ -20,8 +20,8 @@ import yaml
 
 from rumbo.organisations.models import Body, Organisation
 from rumbo.plans.models import Activity, Plan
+from rumbo.plans.models.activity import is_overdue
 from rumbo.seeds.loader import DATA_DIR
-from rumbo.tracking.roadmap import is_overdue
 
 pytestmark = pytest.mark.django_db
 

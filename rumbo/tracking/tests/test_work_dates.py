@@ -10,11 +10,11 @@ import pytest
 from django.utils import timezone
 
 from rumbo.plans.models import Activity, StatusChange
+from rumbo.plans.models.activity import is_overdue
 from rumbo.testing.factories import ActivityFactory, PlanFactory
 from rumbo.testing.forms import form_values
 from rumbo.testing.http import client_for, url
 from rumbo.tracking.models import ProgressUpdate
-from rumbo.tracking.roadmap import is_overdue
 from rumbo.tracking.summary import semiannual_figures
 
 pytestmark = pytest.mark.django_db
@@ -187,3 +187,73 @@ def test_a_status_change_reported_for_the_future_is_refused(cast, past_activity)
     assert response.status_code == 200
     assert "not in the future" in response.content.decode()
     assert not ProgressUpdate.objects.filter(activity=past_activity).exists()
+
+
+def test_a_month_stays_a_month_in_excel_and_back(cast, tmp_path):
+    import openpyxl
+
+    from rumbo.tracking.matrix import MatrixFilters, matrix_queryset, rows
+    from rumbo.tracking.xlsx.columns import COLUMNS
+    from rumbo.tracking.xlsx.importer import preview_import
+    from rumbo.tracking.xlsx.writer import write_matrix
+
+    act = Activity.objects.get(plan__code="un-rn-2023-2024", code="BP1.5")
+    Activity.objects.filter(pk=act.pk).update(
+        end_date=dt.date(2023, 7, 31), end_precision=Activity.Precision.MONTH
+    )
+    path = tmp_path / "m.xlsx"
+    user = cast.secretariat
+    qs = matrix_queryset(user, MatrixFilters(plan="un-rn-2023-2024"))
+    write_matrix(str(path), rows(user, qs), lang="es")
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    col = [c.key for c in COLUMNS].index("deadline") + 1
+    code = [c.key for c in COLUMNS].index("code") + 1
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, code).value == "BP1.5")
+    cell = ws.cell(row, col)
+    assert cell.number_format == "mmmm yyyy"  # shown as "julio 2023", not a day
+    preview = preview_import(user, path)
+    assert preview.ok and not [r for r in preview.rows if r.code == "BP1.5"]
+    act.refresh_from_db()
+    assert act.end_precision == Activity.Precision.MONTH
+
+
+def test_work_reported_after_later_work_leaves_the_status_as_the_later_work_left_it(
+    cast, past_activity
+):
+    """Finished in March 2024 (recorded first); then a report that it started in September
+    2023: the history and the semester figures take both, the status stays finished."""
+    client = client_for(cast.secretariat)
+    edit = url("activity_edit", "en", pk=past_activity.pk)
+    values, _ = form_values(client.get(edit).content.decode())
+    values.update(status=S.FINISHED, status_date="2024-03-15", status_reason="Final report")
+    assert client.post(edit, values).status_code == 302
+    response = record_progress(
+        client,
+        past_activity,
+        "en",
+        date="2023-09-28",
+        text_es="Taller inicial",
+        new_status=S.IN_PROGRESS,
+        status_reason="Minutes",
+    )
+    assert response.status_code == 302
+    past_activity.refresh_from_db()
+    assert past_activity.status == S.FINISHED
+    history = list(
+        StatusChange.objects.filter(activity=past_activity)
+        .order_by("happened_on")
+        .values_list("happened_on", "old_status", "new_status")
+    )
+    assert history == [
+        (dt.date(2023, 9, 28), S.NOT_STARTED, S.IN_PROGRESS),
+        (dt.date(2024, 3, 15), S.NOT_STARTED, S.FINISHED),
+    ]
+    figures = [
+        semiannual_figures(cast.secretariat, year, half, plan_code="past-plan").totals
+        for year, half in ((2023, 1), (2023, 2), (2024, 1))
+    ]
+    assert [(t.not_started, t.in_progress, t.finished) for t in figures] == [
+        (1, 0, 0),
+        (0, 1, 0),
+        (0, 0, 1),
+    ]

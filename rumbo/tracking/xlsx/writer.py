@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import IO, Any
 
 import xlsxwriter
 from django.utils import translation
 
 from rumbo.core.i18n import pick
+from rumbo.plans.models import Activity
 
 from ..matrix import MatrixRow
 from .columns import COLUMNS, FORMAT_NAME, FORMAT_VERSION, META_SHEET, header_labels
@@ -18,6 +20,18 @@ from .values import status_labels
 KEYS = [c.key for c in COLUMNS]
 COL = {key: i for i, key in enumerate(KEYS)}
 BUDGET = COL["budget"]
+
+
+@dataclass(frozen=True)
+class GivenAs:
+    """A date given as a month or a year ("Julio de 2023"): written as that date, shown as
+    the month or the year, so that nobody reads a day the plan never gave. Read back unchanged,
+    it is the same date, and the activity keeps its precision."""
+
+    day: dt.date
+    precision: str
+
+
 LAST_ROW = 1_048_575
 
 
@@ -67,7 +81,9 @@ def row_values(
         text("indicators"),
         row.responsible_text(name),
         act.plan_year,
-        act.end_date,
+        GivenAs(act.end_date, act.end_precision)
+        if act.end_date and act.end_precision != Activity.Precision.DAY
+        else act.end_date,
         status_labels[act.status],
         text("assumptions_risks"),
         name(act.working_group) if act.working_group else "",
@@ -104,6 +120,10 @@ class MatrixWorkbook:
             {"bold": True, "text_wrap": True, "valign": "top", "bg_color": "#DCE6EE", "border": 1}
         )
         self.date = self.book.add_format({"num_format": "yyyy-mm-dd"})
+        self.given_as: dict[str, Any] = {
+            Activity.Precision.MONTH: self.book.add_format({"num_format": "mmmm yyyy"}),
+            Activity.Precision.YEAR: self.book.add_format({"num_format": "yyyy"}),
+        }
         self.money = self.book.add_format({"num_format": "#,##0.00"})
         self.wrap = self.book.add_format({"text_wrap": True, "valign": "top"})
         for i, column in enumerate(COLUMNS):
@@ -161,6 +181,9 @@ class MatrixWorkbook:
             return
         if isinstance(value, dt.date):
             write.write_datetime(r, c, dt.datetime.combine(value, dt.time()), self.date)
+        elif isinstance(value, GivenAs):
+            moment = dt.datetime.combine(value.day, dt.time())
+            write.write_datetime(r, c, moment, self.given_as[value.precision])
         elif isinstance(value, int | float) and not isinstance(value, bool):
             write.write_number(r, c, value)
         elif c == BUDGET:
