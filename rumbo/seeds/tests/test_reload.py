@@ -81,19 +81,13 @@ def people_work(cast, tmp_path: Path) -> dict[str, object]:
     act.refresh_from_db()
     patched = api_for(se).patch(
         f"/api/v1/matrix/{act.pk}/",
-        {"version": act.version, "responsible_note_es": "La OIM y el ACNUR"},
+        {"version": act.version, "indicators_es": "Dos talleres realizados (informe de la OIM)"},
         format="json",
     )
     assert patched.status_code == 200, patched.json()
     edit_in_excel(se, tmp_path, "BP1.3", "Supuesto escrito en Excel")
     audited_delete(actor=se, instance=seeded("BP1.4"))
-    return {
-        "BP1.1": seeded("BP1.1").title_es,
-        "BP1.1 assumptions": seeded("BP1.1").assumptions_risks_es,
-        "BP1.2": seeded("BP1.2").status,
-        "BP1.2 note": seeded("BP1.2").responsible_note_es,
-        "BP1.3": seeded("BP1.3").assumptions_risks_es,
-    }
+    return what_is_there()
 
 
 def what_is_there() -> dict[str, object]:
@@ -101,7 +95,7 @@ def what_is_there() -> dict[str, object]:
         "BP1.1": seeded("BP1.1").title_es,
         "BP1.1 assumptions": seeded("BP1.1").assumptions_risks_es,
         "BP1.2": seeded("BP1.2").status,
-        "BP1.2 note": seeded("BP1.2").responsible_note_es,
+        "BP1.2 indicators": seeded("BP1.2").indicators_es,
         "BP1.3": seeded("BP1.3").assumptions_risks_es,
     }
 
@@ -111,6 +105,7 @@ def test_reloading_the_same_data_keeps_everything_people_did(cast, tmp_path):
 
     left = people_work(cast, tmp_path)
     assert left["BP1.2"] == Activity.Status.IN_PROGRESS
+    assert left["BP1.2 indicators"] == "Dos talleres realizados (informe de la OIM)"
     audit_rows = AuditEvent.objects.count()
 
     report = load_seeds()
