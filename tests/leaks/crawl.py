@@ -166,6 +166,8 @@ VOLATILE = [
     (re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"'), 'name="csrfmiddlewaretoken"'),
     (re.compile(r'name="version" value="\d+"'), 'name="version"'),
     (re.compile(r'"version":\s*\d+'), '"version":N'),
+    # The log-in link brings the person back to the address they typed (url-encoded there).
+    (re.compile(r"([?&](?:amp;)?next=)[^\"&\s]*"), r"\1{next}"),
 ]
 
 
