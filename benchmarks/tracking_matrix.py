@@ -136,7 +136,7 @@ def measure_export_raw(n: int, path: Path) -> dict[str, Any]:
 
     from rumbo.tracking.matrix import MatrixFilters, matrix_queryset, rows
     from rumbo.tracking.xlsx.columns import COLUMNS, header_labels
-    from rumbo.tracking.xlsx.writer import row_values, status_labels
+    from rumbo.tracking.xlsx.writer import GivenAs, row_values, status_labels
 
     user = _user()
     labels = status_labels("es")
@@ -158,7 +158,8 @@ def measure_export_raw(n: int, path: Path) -> dict[str, Any]:
                 if value is None or value == "":
                     continue
                 if c == date_col:
-                    sheet.write_datetime(r, c, getattr(value, "day", value), date_format)
+                    day = value.day if isinstance(value, GivenAs) else value
+                    sheet.write_datetime(r, c, day, date_format)
                 elif c == money_col:
                     sheet.write_number(r, c, float(value), money_format)
                 elif c in numbers:
