@@ -1,6 +1,6 @@
 """The main flows of an official's day, in a real browser, in both languages, on a desktop
-and on a phone: edit an activity, write and submit a concept note, record progress (and send
-the form twice by going Back), and the matrix's Excel round trip. Nothing overflows a phone
+and on a phone: edit an activity, write a concept note, record progress (and send the form
+twice by going Back), and the matrix's Excel round trip. Nothing overflows a phone
 sideways; everything typed is found as typed."""
 
 from __future__ import annotations
@@ -30,6 +30,14 @@ WORDS = {
         "note": "Escribir la nota conceptual",
         "save_draft": "Guardar borrador",
         "submit": "Enviar para aprobación",
+        "filters": "Filtrar y ordenar",
+        "apply": "Aplicar",
+        "download": "Descargar Excel",
+        "import": "Importar un libro editado",
+        "workbook": "Libro de Excel (.xlsx)",
+        "check": "Revisar el archivo",
+        "apply_changes": "Aplicar estos cambios",
+        "applied": "1 modificadas",
     },
     "en": {
         "edit": "Edit activity",
@@ -45,6 +53,14 @@ WORDS = {
         "note": "Write the concept note",
         "save_draft": "Save draft",
         "submit": "Submit for approval",
+        "filters": "Filter and sort",
+        "apply": "Apply",
+        "download": "Download Excel",
+        "import": "Import an edited workbook",
+        "workbook": "Excel workbook (.xlsx)",
+        "check": "Check the file",
+        "apply_changes": "Apply these changes",
+        "applied": "1 changed",
     },
 }
 CASES = [(lang, size) for lang in ("es", "en") for size in SIZES]
@@ -128,4 +144,48 @@ def test_write_a_concept_note_draft(browser, site, lang, size):
     note = ConceptNote.objects.get(activity__code="BP1.1", activity__plan__code="un-rn-2023-2024")
     assert note.objective_es == "Fortalecer la coordinación regional"
     assert note.status == ConceptNote.Status.DRAFT
+    page.close()
+
+
+@pytest.mark.parametrize("lang,size", CASES)
+def test_matrix_round_trip_through_excel(browser, site, tmp_path, lang, size):
+    """Filter the matrix, download it, edit it as Excel would, upload it, check the preview,
+    apply it."""
+    import openpyxl
+
+    from rumbo.plans.models import Activity
+    from rumbo.tracking.xlsx.columns import COLUMNS
+
+    w = WORDS[lang]
+    col = {c.key: i + 1 for i, c in enumerate(COLUMNS)}
+    page = browser.new_page(viewport=SIZES[size], accept_downloads=True)
+    log_in(page, site, "secretaria")
+    page.goto(f"{site}/{lang}/matrix/")
+    fits(page)
+    page.get_by_text(w["filters"]).click()
+    page.locator("#f-plan").select_option("un-rn-2023-2024")
+    page.get_by_role("button", name=w["apply"], exact=True).click()
+    fits(page)
+    with page.expect_download() as info:
+        page.get_by_role("link", name=w["download"]).click()
+    path = tmp_path / "matrix.xlsx"
+    info.value.save_as(path)
+    book = openpyxl.load_workbook(path)
+    ws = book.worksheets[0]
+    row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, col["code"]).value == "BP2.3")
+    typed = f"Depende de las redes nacionales ({lang}, {size})"
+    ws.cell(row, col["assumptions"]).value = typed
+    book.save(path)
+
+    page.get_by_role("link", name=w["import"]).click()
+    fits(page)
+    page.get_by_label(w["workbook"]).set_input_files(str(path))
+    page.get_by_role("button", name=w["check"]).click()
+    expect(page.get_by_text(typed).first).to_be_visible()
+    fits(page)
+    page.get_by_role("button", name=w["apply_changes"]).click()
+    expect(page.get_by_text(w["applied"], exact=False)).to_be_visible()
+    activity = Activity.objects.get(plan__code="un-rn-2023-2024", code="BP2.3")
+    field = "assumptions_risks_es" if lang == "es" else "assumptions_risks_en"
+    assert getattr(activity, field) == typed
     page.close()
