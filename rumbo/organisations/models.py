@@ -119,7 +119,7 @@ class Body(VersionedModel):
 
     def clean(self) -> None:
         if self.kind == self.Kind.PPT and (self.country_id is None or self.year is None):
-            raise ValidationError(_("A pro tempore presidency needs a country and a year."))
+            raise ValidationError(_("A Presidency Pro-Tempore needs a country and a year."))
         if self.active_from and self.active_to and self.active_from > self.active_to:
             raise ValidationError({"active_to": _("The end year cannot be before the start year.")})
 

@@ -28,7 +28,7 @@ class Plan(VersionedModel):
         ACTION = "action", _("Action plan")
         OPERATIONAL = "operational", _("Operational plan")
         WORKING_GROUP = "working_group", _("Working-group plan")
-        PPT_ANNUAL = "ppt_annual", _("Pro tempore presidency annual plan")
+        PPT_ANNUAL = "ppt_annual", _("Presidency Pro-Tempore annual plan")
         PARTNER = "partner", _("Partner work plan")
 
     class Status(models.TextChoices):
