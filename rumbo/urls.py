@@ -14,6 +14,7 @@ urlpatterns += i18n_patterns(
     path("", include("rumbo.organisations.urls")),
     path("", include("rumbo.plans.urls")),
     path("", include("rumbo.tracking.urls")),
+    path("", include("rumbo.indicators.urls")),
     prefix_default_language=True,
 )
 

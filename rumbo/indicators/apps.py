@@ -6,3 +6,8 @@ class IndicatorsConfig(AppConfig):
     name = "rumbo.indicators"
     label = "indicators"
     verbose_name = _("Results and indicators")
+
+    def ready(self) -> None:
+        from .rules import register_rules
+
+        register_rules()

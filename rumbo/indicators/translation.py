@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import ExpectedResult, Indicator
+from .models import Category, Dimension, ExpectedResult, Indicator
 
 
 @register(ExpectedResult)
@@ -10,4 +10,14 @@ class ExpectedResultTranslation(TranslationOptions):
 
 @register(Indicator)
 class IndicatorTranslation(TranslationOptions):
+    fields = ("name", "means_of_verification")
+
+
+@register(Dimension)
+class DimensionTranslation(TranslationOptions):
+    fields = ("name",)
+
+
+@register(Category)
+class CategoryTranslation(TranslationOptions):
     fields = ("name",)

@@ -26,7 +26,7 @@ from rumbo.core import audit
 from rumbo.core.i18n import LANGS
 from rumbo.core.models import AuditEvent
 from rumbo.core.visibility import Visibility
-from rumbo.indicators.models import ExpectedResult, Indicator
+from rumbo.indicators.models import Category, Dimension, ExpectedResult, Indicator
 from rumbo.organisations.models import Body, Organisation
 from rumbo.plans.models import (
     Activity,
@@ -418,6 +418,29 @@ class Loader:
             if obj is not None:
                 self.sdg[obj.code] = obj
             self.report.count("sdg_targets", created)
+        for i, row in enumerate(doc.get("dimensions", [])):
+            where = f"{path.name}: dimensions[{i}]"
+            code = str(row["code"])
+            dim, created = self.merge(
+                Dimension,
+                {"code": code},
+                {"order": i, **_translated(name=_text(row.get("name"), where, required=True))},
+                where,
+                key=code,
+            )
+            self.report.count("dimensions", created)
+            if dim is None:
+                continue
+            for j, cat in enumerate(row.get("categories", [])):
+                w = f"{where}.categories[{j}]"
+                _, created = self.merge(
+                    Category,
+                    {"dimension": dim, "code": str(cat["code"])},
+                    {"order": j, **_translated(name=_text(cat.get("name"), w, required=True))},
+                    w,
+                    key=f"{code}/{cat['code']}",
+                )
+                self.report.count("categories", created)
 
     def load_plan(self, name: str, doc: dict[str, Any]) -> Plan | None:
         where = f"plans/{name}"

@@ -4,6 +4,7 @@ import factory
 
 from rumbo.core.visibility import Visibility
 from rumbo.organisations.models import Body, Organisation, User
+from rumbo.indicators.models import Indicator
 from rumbo.plans.models import Activity, Plan, PlanElement
 
 
@@ -87,3 +88,16 @@ class ActivityFactory(factory.django.DjangoModelFactory):
             o.visibility, o.plan.visibility, o.element.effective_visibility if o.element else 0
         )
     )
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Indicator
+
+    plan = factory.SubFactory(PlanFactory)
+    code = factory.Sequence(lambda n: f"I{n}")
+    kind = Indicator.Kind.RESULT
+    name_es = factory.Sequence(lambda n: f"Indicador {n}")
+    name_en = factory.Sequence(lambda n: f"Indicator {n}")
+    reported_by = Indicator.Reporter.COUNTRIES
+    frequency = "year"

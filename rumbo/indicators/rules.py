@@ -1,0 +1,80 @@
+"""The computed indicators Rumbo counts from plans and follow-up. Meetings, good practices and
+countries reporting follow-up of recommendations register their rules with those records."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from rumbo.plans.models import Activity, Plan
+from rumbo.plans.selectors import activities_queryset, status_changes_for
+from rumbo.tracking.selectors import concept_notes_for
+
+from .computed import Rule, register
+from .models import Indicator
+
+
+def _activities(user: Any, plan: Plan, country_id: int | None) -> QuerySet[Activity]:
+    """The plan's activities and those of its operational plans, as the viewer sees them;
+    for a country, those it leads or accompanies."""
+    qs = activities_queryset(user).filter(Q(plan=plan) | Q(plan__parent=plan))
+    if country_id is not None:
+        qs = qs.filter(parties__organisation_id=country_id)
+    return qs
+
+
+def activities_finished(user: Any, ind: Indicator, country_id: int | None) -> Iterable[dt.date]:
+    acts = _activities(user, ind.plan, country_id).filter(status=Activity.Status.FINISHED)
+    done: dict[int, dt.date] = {}
+    changes = status_changes_for(user).filter(
+        activity__in=acts, new_status=Activity.Status.FINISHED
+    )
+    for activity_id, day in changes.values_list("activity_id", "happened_on").order_by(
+        "happened_on"
+    ):
+        done[activity_id] = day  # the latest finishing counts
+    return done.values()
+
+
+def concept_notes_approved(user: Any, ind: Indicator, country_id: int | None) -> Iterable[dt.date]:
+    notes = concept_notes_for(user).filter(
+        status="approved",
+        decided_at__isnull=False,
+        activity__in=_activities(user, ind.plan, country_id),
+    )
+    zone = timezone.get_current_timezone()
+    return [
+        at.astimezone(zone).date()
+        for at in notes.values_list("decided_at", flat=True)
+        if at is not None
+    ]
+
+
+def register_rules() -> None:
+    register(
+        Rule(
+            "activities_finished",
+            _("Activities finished"),
+            _(
+                "Activities of the plan (and of its operational plans) whose status is "
+                "finished, counted in the period when the work was finished."
+            ),
+            activities_finished,
+        )
+    )
+    register(
+        Rule(
+            "concept_notes_approved",
+            _("Concept notes approved"),
+            _(
+                "Concept notes of the plan's activities approved by the secretariat or the "
+                "Presidency Pro-Tempore, counted in the period of their approval."
+            ),
+            concept_notes_approved,
+        )
+    )

@@ -1,0 +1,107 @@
+"""Reading indicators and their values, always through the visibility rule.
+
+An indicator is shown at its own level and never above its plan, element or activity. A
+value is shown to everyone who may see its indicator once approved; before that, only to the
+secretariat and to the officials of the country that reports it. The readers own every linked
+record they hand out (the country of a value, the categories of its breakdown)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from rumbo.organisations.selectors import organisations_for
+from rumbo.plans.models import Plan
+
+from . import periods
+from .access import reporting_country_id
+from .models import (
+    Category,
+    Dimension,
+    Indicator,
+    IndicatorDesign,
+    Measurement,
+    MeasurementPart,
+    PeriodLock,
+    Target,
+)
+
+
+def dimensions_for(user: Any) -> QuerySet[Dimension]:
+    """Reference data: every dimension and its categories are public."""
+    return Dimension.objects.prefetch_related(
+        Prefetch("categories", queryset=Category.objects.order_by("order", "code"))
+    )
+
+
+def indicators_for(user: Any) -> QuerySet[Indicator]:
+    return (
+        Indicator.objects.visible_to(user)
+        .select_related("plan", "result")
+        .prefetch_related(
+            Prefetch("dimensions", queryset=Dimension.objects.order_by("order", "code")),
+            Prefetch("targets", queryset=targets_queryset(user)),
+        )
+    )
+
+
+def get_indicator_for(user: Any, pk: int) -> Indicator:
+    return get_object_or_404(indicators_for(user), pk=pk)
+
+
+def targets_queryset(user: Any) -> QuerySet[Target]:
+    return Target.objects.filter(
+        Q(country__isnull=True) | Q(country__in=organisations_for(user))
+    ).select_related("country")
+
+
+def values_queryset(user: Any, *, approved_only: bool = False) -> QuerySet[Measurement]:
+    """The values a person may see, without prefetches (for counts and aggregation)."""
+    qs = Measurement.objects.filter(indicator__in=Indicator.objects.visible_to(user))
+    if approved_only or not getattr(user, "is_authenticated", False):
+        return qs.approved()
+    if user.is_secretariat:
+        return qs
+    own = reporting_country_id(user)
+    mine = Q(country_id=own) if own is not None else Q(pk__in=[])
+    return qs.filter(Q(status=Measurement.Status.APPROVED) | mine)
+
+
+def measurements_for(user: Any, *, approved_only: bool = False) -> QuerySet[Measurement]:
+    return values_queryset(user, approved_only=approved_only).prefetch_related(
+        Prefetch("country", queryset=organisations_for(user)),
+        Prefetch(
+            "parts",
+            queryset=MeasurementPart.objects.select_related("category__dimension"),
+        ),
+    )
+
+
+def get_measurement_for(user: Any, pk: int) -> Measurement:
+    return get_object_or_404(measurements_for(user).select_related("indicator__plan"), pk=pk)
+
+
+def designs_of(indicator: Indicator) -> dict[int, IndicatorDesign]:
+    """The recorded design revisions of an indicator (already visible to the caller)."""
+    return {d.number: d for d in IndicatorDesign.objects.filter(indicator=indicator)}
+
+
+def locked_periods(plan: Plan) -> set[str]:
+    return set(PeriodLock.objects.filter(plan=plan).values_list("period", flat=True))
+
+
+def is_locked(plan: Plan, period: str) -> bool:
+    """A value's period is locked when it, or a period containing it, is locked."""
+    locks = locked_periods(plan)
+    if not locks:
+        return False
+    years = (plan.period_start, plan.period_end)
+    target = periods.parse(period, plan_years=years)
+    return any(periods.parse(code, plan_years=years).contains(target) for code in locks)
+
+
+def reporting_periods(indicator: Indicator) -> list[periods.Period]:
+    plan = indicator.plan
+    return periods.periods_between(plan.period_start, plan.period_end, indicator.frequency)

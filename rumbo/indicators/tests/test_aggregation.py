@@ -1,0 +1,188 @@
+"""Figures that are right: by country and for the region, over time, against targets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from rumbo.core.visibility import Visibility
+from rumbo.indicators import aggregation, selectors, services
+from rumbo.indicators.models import Indicator
+from rumbo.plans.models import Activity
+from rumbo.plans.services import activity_update
+from rumbo.testing.factories import IndicatorFactory
+
+from .conftest import D, report
+
+
+def figure(user, indicator, **kw):
+    (fig,) = aggregation.figures(user, selectors.indicators_for(user).filter(pk=indicator.pk), **kw)
+    return fig
+
+
+def test_a_percentage_is_recomputed_from_its_parts_never_averaged(cast, orgs, ind):
+    se = cast.secretariat
+    report(cast.focal, ind.percent, "2023", orgs.gtm, numerator=1, denominator=2, approve_as=se)
+    report(cast.ppt, ind.percent, "2023", orgs.pan, numerator=90, denominator=100, approve_as=se)
+    fig = figure(cast.public, ind.percent)
+    cell = fig.region["2023"]
+    assert (cell.numerator, cell.denominator, cell.reporting) == (D(91), D(102), 2)
+    assert cell.value == D("89.22")  # 91/102, not (50 + 90) / 2 = 70
+    assert fig.total.value == D("89.22")
+    per_country = aggregation.by_country(cast.public, [ind.percent])[ind.percent.pk]
+    assert per_country[orgs.gtm.pk].value == D("50.00")
+
+
+def test_only_approved_values_count(cast, orgs, ind):
+    report(cast.focal, ind.count, "2023", orgs.gtm, value=5)  # a draft
+    report(cast.ppt, ind.count, "2023", orgs.pan, value=2, approve_as=cast.secretariat)
+    for who in (cast.public, cast.focal, cast.secretariat):
+        assert figure(who, ind.count).region["2023"].value == D(2)
+
+
+def test_sum_average_and_latest_combine_countries_and_periods(cast, orgs, ind):
+    se = cast.secretariat
+    for indicator in (ind.count, ind.average, ind.latest):
+        report(cast.focal, indicator, "2023", orgs.gtm, value=4, approve_as=se)
+        report(cast.focal, indicator, "2024", orgs.gtm, value=6, approve_as=se)
+        report(cast.ppt, indicator, "2023", orgs.pan, value=10, approve_as=se)
+    total = figure(cast.public, ind.count)
+    assert (total.region["2023"].value, total.region["2024"].value) == (D(14), D(6))
+    assert total.total.value == D(20)
+    avg = figure(cast.public, ind.average)
+    assert avg.region["2023"].value == D(7)
+    assert avg.total.value == D("6.67")  # (4 + 6 + 10) / 3 values
+    latest = figure(cast.public, ind.latest)
+    assert latest.total.value == D(16)  # Guatemala's 2024 (6) + Panama's 2023 (10)
+
+
+def test_a_cumulative_indicator_shows_the_running_total_against_targets_to_date(cast, orgs, ind):
+    se = cast.secretariat
+    report(cast.focal, ind.cumulative, "2023", orgs.gtm, value=3, approve_as=se)
+    report(cast.focal, ind.cumulative, "2024", orgs.gtm, value=5, approve_as=se)
+    services.targets_set(
+        actor=se, indicator=ind.cumulative, targets={("2023", None): D(4), ("2025", None): D(16)}
+    )
+    fig = figure(cast.public, ind.cumulative)
+    assert [fig.region[c].value for c in ("2023", "2024")] == [D(3), D(8)]
+    assert "2025" not in fig.region
+    assert fig.target_total == D(16)
+    assert fig.achieved == D("50.0")
+    assert fig.achieved_in("2023") == D("75.0")
+
+
+def test_achieved_measures_from_the_baseline_in_either_direction(cast, orgs, ind):
+    ind.count.baseline_value = D(10)
+    ind.count.direction = Indicator.Direction.DECREASE
+    assert aggregation.achieved(ind.count, D(7), D(4)) == D("50.0")  # 10 → 7 of 10 → 4
+    ind.count.baseline_value = None
+    assert aggregation.achieved(ind.count, D(7), D(4)) is None  # lower is better: needs one
+    ind.count.direction = Indicator.Direction.INCREASE
+    assert aggregation.achieved(ind.count, D(3), D(4)) == D("75.0")
+
+
+def test_yes_no_counts_the_countries_answering_yes(cast, orgs, ind):
+    se = cast.secretariat
+    report(cast.focal, ind.yes_no, "2023", orgs.gtm, value=0, approve_as=se)
+    report(cast.focal, ind.yes_no, "2024", orgs.gtm, value=1, approve_as=se)
+    report(cast.ppt, ind.yes_no, "2023", orgs.pan, value=1, approve_as=se)
+    fig = figure(cast.public, ind.yes_no)
+    assert (fig.region["2023"].value, fig.region["2023"].reporting) == (D(1), 2)
+    assert (fig.total.value, fig.total.reporting) == (D(2), 2)
+
+
+def test_the_breakdown_by_sex_per_period_and_in_total(cast, orgs, ind):
+    se = cast.secretariat
+    w, m = ind.cats["women"].pk, ind.cats["men"].pk
+    report(
+        cast.focal,
+        ind.count,
+        "2023",
+        orgs.gtm,
+        value=5,
+        parts={w: {"value": D(3)}, m: {"value": D(2)}},
+        approve_as=se,
+    )
+    report(
+        cast.ppt,
+        ind.count,
+        "2023",
+        orgs.pan,
+        value=4,
+        parts={w: {"value": D(1)}, m: {"value": D(3)}},
+        approve_as=se,
+    )
+    fig = figure(cast.public, ind.count)
+    assert fig.breakdown["sex"]["women"]["2023"].value == D(4)
+    assert fig.breakdown["sex"]["men"]["2023"].value == D(5)
+    assert fig.breakdown_total["sex"]["women"].value == D(4)
+
+
+def test_a_countrys_figures(cast, orgs, ind):
+    se = cast.secretariat
+    report(cast.focal, ind.count, "2023", orgs.gtm, value=5, approve_as=se)
+    report(cast.ppt, ind.count, "2023", orgs.pan, value=4, approve_as=se)
+    assert figure(cast.public, ind.count, country_id=orgs.pan.pk).total.value == D(4)
+
+
+def test_the_number_of_queries_does_not_grow_with_the_values(cast, orgs, ind):
+    se = cast.secretariat
+    inds = selectors.indicators_for(cast.public).filter(plan=ind.plan)
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            aggregation.figures(cast.public, inds.all())  # read afresh each time
+        return len(ctx)
+
+    before = count()
+    for indicator in (ind.count, ind.percent, ind.latest, ind.yes_no):
+        for period in ("2023", "2024"):
+            for who, country in ((cast.focal, orgs.gtm), (cast.ppt, orgs.pan)):
+                fields = (
+                    {"numerator": 1, "denominator": 2}
+                    if indicator.unit == "percent"
+                    else {"value": 1}
+                )
+                report(who, indicator, period, country, approve_as=se, **fields)
+    assert count() == before
+    assert before <= 8
+
+
+def test_computed_activities_finished_counts_what_the_viewer_may_see(cast, canary):
+    plan = canary.public_plan
+    ind = IndicatorFactory(
+        plan=plan, code="AF", reported_by="computed", rule="activities_finished", frequency="year"
+    )
+    se = cast.secretariat
+    for act in (canary.open_activity, canary.secret_activity):
+        activity_update(
+            actor=se,
+            activity=act,
+            data={"status": Activity.Status.FINISHED},
+            status_reason="Done",
+            status_date=dt.date(2024, 5, 2),
+            expected_version=None,
+        )
+    for who, n in ((cast.public, 1), (cast.observer, 1), (cast.focal, 2)):
+        fig = figure(who, ind)
+        assert fig.total.value == Decimal(n), who
+        assert "finished" in fig.rule_text
+
+
+@pytest.mark.parametrize("level", [Visibility.OBSERVERS, Visibility.MEMBERS])
+def test_figures_of_hidden_indicators_are_not_computed_for_lower_roles(cast, orgs, ind, level):
+    ind.count.visibility = level
+    ind.count.save()
+    report(cast.focal, ind.count, "2023", orgs.gtm, value=5, approve_as=cast.secretariat)
+    assert (
+        aggregation.figures(
+            cast.civil, selectors.indicators_for(cast.civil).filter(pk=ind.count.pk)
+        )
+        == []
+    )
+    # Even handed the indicator, the values a viewer may not see are not counted.
+    assert aggregation.by_country(cast.civil, [ind.count]) == {}
