@@ -120,3 +120,30 @@ def test_a_person_without_history_is_deleted_and_the_deletion_audited(admin_clie
     assert response.status_code == 302
     assert not User.objects.filter(username="nobody-yet").exists()
     assert AuditEvent.objects.filter(object_label="nobody-yet", action="delete").exists()
+
+
+def test_a_dimension_added_in_the_admin_is_audited_with_its_categories(admin_client_se):
+    from rumbo.indicators.models import Dimension
+
+    response = admin_client_se.post(
+        "/en/admin/indicators/dimension/add/",
+        {
+            "code": "disability",
+            "name_es": "Discapacidad",
+            "name_en": "Disability",
+            "order": 5,
+            "categories-TOTAL_FORMS": 1,
+            "categories-INITIAL_FORMS": 0,
+            "categories-0-code": "yes",
+            "categories-0-name_es": "Con discapacidad",
+            "categories-0-name_en": "With a disability",
+            "categories-0-order": 0,
+            "categories-0-active": "on",
+        },
+    )
+    assert response.status_code == 302, response.content[:2000]
+    dim = Dimension.objects.get(code="disability")
+    event = AuditEvent.objects.for_object(dim).get()
+    assert event.changes["categories"]["new"] == [
+        ["yes", "Con discapacidad", "With a disability", 0, True]
+    ]

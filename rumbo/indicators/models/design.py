@@ -102,6 +102,13 @@ class Dimension(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def audit_extra(self) -> dict[str, list[list[Any]]]:
+        """Its categories belong to its audited content (edited with it in the admin)."""
+        rows = self.categories.order_by("order", "code").values_list(
+            "code", "name_es", "name_en", "order", "active"
+        )
+        return {"categories": [list(row) for row in rows]}
+
 
 class Category(models.Model):
     """One category of a dimension (women, men, non-binary, not stated). Never deleted while
