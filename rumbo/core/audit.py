@@ -25,6 +25,7 @@ SKIPPED = {
     "effective_visibility",
     "password",
     "last_login",
+    "previous_login",
     "submission_key",
 }
 

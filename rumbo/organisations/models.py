@@ -168,6 +168,11 @@ class User(AbstractUser):
         choices=[("es", "Español"), ("en", "English")],
         default="es",
     )
+    # The log-in before the current one: what "since your last visit" counts from (set with
+    # last_login at each log-in, see apps.py).
+    previous_login = models.DateTimeField(
+        _("previous log-in"), null=True, blank=True, editable=False
+    )
 
     @property
     def clearance(self) -> int:

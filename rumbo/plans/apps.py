@@ -6,3 +6,9 @@ class PlansConfig(AppConfig):
     name = "rumbo.plans"
     label = "plans"
     verbose_name = _("Plans and activities")
+
+    def ready(self) -> None:
+        # The plans' own sections of the home page and the pages their changes link to.
+        from . import home
+
+        home.register()

@@ -15,7 +15,7 @@ from rumbo.core.forms import apply_service_errors
 
 from . import selectors, services
 from .access import can_create_plan, can_edit_plan, can_read_audit
-from .extensions import activity_context
+from .extensions import activity_context, home_sections
 from .forms import (
     ActivityForm,
     BudgetFormSet,
@@ -28,8 +28,14 @@ from .models import Plan
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """Each person's own work first (sections registered by the apps, see home.py), then
+    the plans they may see (the public sees the published ones)."""
     plans = list(selectors.plans_for(request.user).order_by("-period_start", "code"))
-    return render(request, "plans/home.html", {"plans": plans})
+    return render(
+        request,
+        "plans/home.html",
+        {"plans": plans, "sections": home_sections(request.user)},
+    )
 
 
 def plan_list(request: HttpRequest) -> HttpResponse:
