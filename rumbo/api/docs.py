@@ -27,6 +27,9 @@ RESOURCES = {
     "matrix": _("The tracking matrix: one row per activity, as in the Strategic Plan."),
     "concept-notes": _("Concept notes of activities, and their review."),
     "progress-updates": _("Progress updates of activities, with their evidence."),
+    "indicators": _("Indicators of plans: their design, disaggregations and targets."),
+    "indicator-values": _("Values reported for indicators, and their review."),
+    "indicator-figures": _("Figures of indicators: by period, against targets, by category."),
 }
 # What an operation does, by the end of its operationId.
 ACTIONS = {
@@ -39,6 +42,9 @@ ACTIONS = {
     "submit_create": _("Submit for approval"),
     "approve_create": _("Approve"),
     "return_create": _("Return with comments"),
+    "targets_retrieve": _("The target table"),
+    "targets_update": _("Replace the target table (send the version you read)"),
+    "figures_retrieve": _("Figures: by period, total, targets and breakdown"),
 }
 
 

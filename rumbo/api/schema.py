@@ -74,7 +74,16 @@ class AutoSchema(BaseAutoSchema):
     def get_override_parameters(self) -> list[Any]:
         form_class = getattr(self.view, "filter_form", None)
         found = form_parameters(form_class) if form_class and self._is_list_view() else []
+        action_form = self._action_form()
+        if action_form is not None:
+            found += form_parameters(action_form)
         return found + super().get_override_parameters()
+
+    def _action_form(self) -> type[forms.Form] | None:
+        """The form checking the query parameters of a single-record action, if it has some
+        (`query_forms` of the view, by action: rumbo.api.views_indicators.QueryFormsMixin)."""
+        query_forms = getattr(self.view, "query_forms", {})
+        return query_forms.get(getattr(self.view, "action", None) or "")
 
     def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
         responses = super()._get_response_bodies(direction)
@@ -94,7 +103,7 @@ class AutoSchema(BaseAutoSchema):
     def _error_codes(self) -> list[str]:
         codes = ["403"]  # any operation: HTTP Basic credentials that are refused
         has_body = self.method in WRITES and self.get_request_serializer() is not None
-        if self._is_list_view() or self.method in WRITES:
+        if self._is_list_view() or self.method in WRITES or self._action_form() is not None:
             codes.append("400")
         if self._has_lookup():
             codes.append("404")

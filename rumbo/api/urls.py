@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from . import docs, views, views_tracking
+from . import docs, views, views_indicators, views_tracking
 
 router = DefaultRouter()
 router.register("plans", views.PlanViewSet, basename="plan")
@@ -13,6 +13,13 @@ router.register("matrix", views_tracking.MatrixViewSet, basename="matrix-row")
 router.register("concept-notes", views_tracking.ConceptNoteViewSet, basename="concept-note")
 router.register(
     "progress-updates", views_tracking.ProgressUpdateViewSet, basename="progress-update"
+)
+router.register("indicators", views_indicators.IndicatorViewSet, basename="indicator")
+router.register(
+    "indicator-values", views_indicators.IndicatorValueViewSet, basename="indicator-value"
+)
+router.register(
+    "indicator-figures", views_indicators.IndicatorFigureViewSet, basename="indicator-figure"
 )
 
 urlpatterns = [

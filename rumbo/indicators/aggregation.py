@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Avg, Count, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models import Avg, Count, F, QuerySet, Sum, Window
+from django.db.models.functions import RowNumber
 
 from . import computed, periods
 from .cell import Cell
@@ -152,17 +153,37 @@ def figures(
     inds = list(indicators)
     out = {i.pk: _new_figure(i, country_id) for i in inds}
     reported = [i for i in inds if not i.is_computed]
-    values = values_queryset(user, approved_only=True).filter(
-        indicator__in=[i.pk for i in reported]
-    )
+    values = values_queryset(user, approved_only=True, indicator_ids=[i.pk for i in reported])
     if country_id is not None:
         values = values.filter(country_id=country_id)
     by_id = {i.pk: i for i in inds}
     region_rows: dict[int, dict[str, Cell]] = defaultdict(dict)
-    for row in values.values("indicator_id", "period").annotate(**_SUMS).order_by():
+    # The whole plan of a sum or an average adds up the periods' groups: no second pass.
+    sums: dict[int, dict[str, Any]] = defaultdict(
+        lambda: {"total": None, "num": None, "den": None, "n": 0}
+    )
+    rows: Iterable[Mapping[str, Any]] = (
+        values.values("indicator_id", "period").annotate(**_SUMS).order_by()
+    )
+    for row in rows:
         ind = by_id[row["indicator_id"]]
         region_rows[ind.pk][row["period"]] = _cell(ind, row)
-    totals = _totals(values, [i for i in reported if not _is_latest(i)], by_id)
+        acc = sums[ind.pk]
+        for key in ("total", "num", "den"):
+            if row[key] is not None:
+                acc[key] = row[key] if acc[key] is None else acc[key] + row[key]
+        acc["n"] += row["n"]
+    totals = {
+        pk: _cell(
+            by_id[pk],
+            {
+                **acc,
+                "avg": acc["total"] / acc["n"] if acc["n"] and acc["total"] is not None else None,
+            },
+        )
+        for pk, acc in sums.items()
+        if not _is_latest(by_id[pk])
+    }
     totals.update(_latest_totals(values, [i for i in reported if _is_latest(i)], by_id))
     for ind in inds:
         fig = out[ind.pk]
@@ -193,19 +214,6 @@ def _new_figure(ind: Indicator, country_id: int | None) -> Figure:
     return fig
 
 
-def _totals(
-    values: QuerySet[Measurement], inds: list[Indicator], by_id: dict[int, Indicator]
-) -> dict[int, Cell]:
-    """The whole-plan figure of sum and average indicators: one group per indicator."""
-    if not inds:
-        return {}
-    rows = values.filter(indicator__in=[i.pk for i in inds]).values("indicator_id")
-    return {
-        row["indicator_id"]: _cell(by_id[row["indicator_id"]], row)
-        for row in rows.annotate(**_SUMS).order_by()
-    }
-
-
 def _latest_totals(
     values: QuerySet[Measurement], inds: list[Indicator], by_id: dict[int, Indicator]
 ) -> dict[int, Cell]:
@@ -218,14 +226,17 @@ def _latest_totals(
 
 
 def latest_values(scoped: QuerySet[Measurement]) -> QuerySet[Measurement]:
-    """Of `scoped`, each country's (and the region's) value of its latest period."""
-    same = scoped.filter(indicator_id=OuterRef("indicator_id"))
-    newest = same.filter(country_id=OuterRef("country_id")).order_by("-period").values("period")
-    regional = same.filter(country__isnull=True).order_by("-period").values("period")
-    return scoped.filter(
-        Q(country__isnull=False, period=Subquery(newest[:1]))
-        | Q(country__isnull=True, period=Subquery(regional[:1]))
-    )
+    """Of `scoped`, each country's (and the region's) value of its latest period: ranked in
+    one pass by a window function (a correlated subquery per row reads the table again for
+    every value)."""
+    ranked = scoped.annotate(
+        latest_rank=Window(
+            RowNumber(),
+            partition_by=[F("indicator_id"), F("country_id")],
+            order_by=F("period").desc(),
+        )
+    ).filter(latest_rank=1)
+    return scoped.filter(pk__in=ranked.order_by().values("pk"))
 
 
 def _breakdowns(
@@ -283,7 +294,7 @@ def by_country(user: Any, indicators: Iterable[Indicator]) -> dict[int, dict[int
     """Each indicator's whole-plan figure per country (None: regional values), in two queries."""
     inds = [i for i in indicators if not i.is_computed]
     by_id = {i.pk: i for i in inds}
-    values = values_queryset(user, approved_only=True).filter(indicator__in=list(by_id))
+    values = values_queryset(user, approved_only=True, indicator_ids=list(by_id))
     out: dict[int, dict[int | None, Cell]] = defaultdict(dict)
     plain = [i.pk for i in inds if not _is_latest(i)]
     for row in (
@@ -296,7 +307,9 @@ def by_country(user: Any, indicators: Iterable[Indicator]) -> dict[int, dict[int
     levels = [i.pk for i in inds if _is_latest(i)]
     if levels:
         latest = latest_values(values.filter(indicator__in=levels))
-        for m in latest.only("indicator_id", "country_id", "value", "numerator", "denominator"):
+        for m in latest.order_by().only(
+            "indicator_id", "country_id", "value", "numerator", "denominator"
+        ):
             ind = by_id[m.indicator_id]
             value = _ratio(m.numerator, m.denominator) if ind.unit == Unit.PERCENT else m.value
             out[m.indicator_id][m.country_id] = Cell(value, m.numerator, m.denominator, 1)

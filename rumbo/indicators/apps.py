@@ -8,6 +8,8 @@ class IndicatorsConfig(AppConfig):
     verbose_name = _("Results and indicators")
 
     def ready(self) -> None:
+        from . import home
         from .rules import register_rules
 
         register_rules()
+        home.register()

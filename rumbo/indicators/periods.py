@@ -83,7 +83,7 @@ def parse(code: str, *, plan_years: tuple[int, int] | None = None) -> Period:
         first, last = plan_years or (1, 1)
         return Period(dt.date(first, 1, 1), 12 * (last - first + 1), "plan", first, 0)
     m = _CODE.match(code)
-    if not m:
+    if not m or int(m["year"]) < 1:
         raise PeriodError(
             _("“%(code)s” is not a period: write 2024, 2024-S1 or 2024-Q3.") % {"code": code}
         )
@@ -101,8 +101,10 @@ def parse(code: str, *, plan_years: tuple[int, int] | None = None) -> Period:
     return Period(dt.date(year, 1 + (n - 1) * months, 1), months, kind, year, n)
 
 
-def of_date(day: dt.date, kind: Kind) -> Period:
-    """The period of `kind` a day falls in."""
+def of_date(day: dt.date, kind: str) -> Period:
+    """The period of `kind` (year, semester, quarter) a day falls in."""
+    if kind not in _MONTHS:
+        raise PeriodError(kind)
     if kind == "year":
         return parse(str(day.year))
     months = _MONTHS[kind]

@@ -7,6 +7,7 @@ record they hand out (the country of a value, the categories of its breakdown)."
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
@@ -57,9 +58,15 @@ def targets_queryset(user: Any) -> QuerySet[Target]:
     ).select_related("country")
 
 
-def values_queryset(user: Any, *, approved_only: bool = False) -> QuerySet[Measurement]:
-    """The values a person may see, without prefetches (for counts and aggregation)."""
-    qs = Measurement.objects.filter(indicator__in=Indicator.objects.visible_to(user))
+def values_queryset(
+    user: Any, *, approved_only: bool = False, indicator_ids: list[int] | None = None
+) -> QuerySet[Measurement]:
+    """The values a person may see, without prefetches (for counts and aggregation); with
+    `indicator_ids`, of those indicators only (the visibility check then reads only them)."""
+    visible = Indicator.objects.visible_to(user)
+    if indicator_ids is not None:
+        visible = visible.filter(pk__in=indicator_ids)
+    qs = Measurement.objects.filter(indicator__in=visible)
     if approved_only or not getattr(user, "is_authenticated", False):
         return qs.approved()
     if user.is_secretariat:
@@ -105,3 +112,12 @@ def is_locked(plan: Plan, period: str) -> bool:
 def reporting_periods(indicator: Indicator) -> list[periods.Period]:
     plan = indicator.plan
     return periods.periods_between(plan.period_start, plan.period_end, indicator.frequency)
+
+
+def due_period(indicator: Indicator, today: dt.date) -> periods.Period | None:
+    """The period a value is due for now: the last one of the indicator's frequency that has
+    ended (a year is reported once it is over), if it falls in the indicator's plan."""
+    running = periods.of_date(today, indicator.frequency)
+    due = periods.of_date(running.start - dt.timedelta(days=1), indicator.frequency)
+    plan = indicator.plan
+    return due if plan.period_start <= due.year <= plan.period_end else None

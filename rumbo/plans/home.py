@@ -265,4 +265,3 @@ def register() -> None:
     ):
         apps.get_model(model)  # a misspelt name fails here, not silently on the page
         add_record_links(model, reader)
-

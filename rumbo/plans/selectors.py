@@ -150,12 +150,14 @@ def plan_view(user: Any, plan: Plan) -> PlanView:
         statements.setdefault(st.kind, []).append(st)
     labels = dict(PlanStatement.Kind.choices)
     groups = [(str(labels[kind]), items) for kind, items in statements.items()]
+    # Indicators carry their own level (and that of what they measure): read as the viewer.
+    indicators = Indicator.objects.visible_to(user)
     results = list(
         ExpectedResult.objects.filter(plan=plan).prefetch_related(
-            Prefetch("indicators", queryset=Indicator.objects.order_by("order", "id"))
+            Prefetch("indicators", queryset=indicators.order_by("order", "id"))
         )
     )
-    loose = list(Indicator.objects.filter(plan=plan, result__isnull=True))
+    loose = list(indicators.filter(plan=plan, result__isnull=True))
     elements = list(
         PlanElement.objects.visible_to(user)
         .filter(plan=plan)

@@ -3,8 +3,8 @@ from __future__ import annotations
 import factory
 
 from rumbo.core.visibility import Visibility
-from rumbo.organisations.models import Body, Organisation, User
 from rumbo.indicators.models import Indicator
+from rumbo.organisations.models import Body, Organisation, User
 from rumbo.plans.models import Activity, Plan, PlanElement
 
 
@@ -90,7 +90,7 @@ class ActivityFactory(factory.django.DjangoModelFactory):
     )
 
 
-class IndicatorFactory(factory.django.DjangoModelFactory):
+class IndicatorFactory(factory.django.DjangoModelFactory[Indicator]):
     class Meta:
         model = Indicator
 

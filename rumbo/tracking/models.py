@@ -219,9 +219,12 @@ class Evidence(models.Model):
 
 
 class ImportSession(models.Model):
-    """An uploaded matrix between its preview and its application."""
+    """An uploaded workbook between its preview and its application."""
 
     token = models.CharField(max_length=40, unique=True)
+    # What was uploaded ("matrix", or another app's workbook such as "indicators"): each
+    # import page opens only its own kind.
+    kind = models.CharField(max_length=20, default="matrix")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     filename = models.CharField(max_length=255)

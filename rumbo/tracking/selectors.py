@@ -61,8 +61,8 @@ def import_sessions_for(user: Any) -> QuerySet[ImportSession]:
     return ImportSession.objects.filter(user=user)
 
 
-def get_import_session_for(user: Any, token: str) -> ImportSession:
-    return get_object_or_404(import_sessions_for(user), token=token)
+def get_import_session_for(user: Any, token: str, kind: str = "matrix") -> ImportSession:
+    return get_object_or_404(import_sessions_for(user), token=token, kind=kind)
 
 
 def import_session_locked(session: ImportSession) -> ImportSession:

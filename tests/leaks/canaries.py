@@ -23,6 +23,8 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from rumbo.core.services import audited_create
+from rumbo.indicators import services as indicator_services
+from rumbo.indicators.models import Dimension, Indicator, Measurement
 from rumbo.organisations.models import Body, Organisation, User
 from rumbo.plans import services as plan_services
 from rumbo.plans.models import Activity, Plan
@@ -88,6 +90,7 @@ def plant_stage(level: int, planted: Planted, system: User) -> None:
     """Plant the canaries of one marker level (0 to 4); stage 0 also plants the anchors."""
     if level == 0:
         _plant_anchors(planted, system)
+    plant_indicators(level, planted, system)
     if level == AUTHORS:
         _plant_authors_only(planted, system)
         return
@@ -326,3 +329,119 @@ def update_ids() -> list[tuple[int, int]]:
         (u.pk, max(u.visibility, u.activity.effective_visibility))
         for u in ProgressUpdate.objects.select_related("activity")
     ]
+
+
+# Indicators and their values -------------------------------------------------------------------
+# A public plan whose periods have begun (values are reported only for those), its public
+# indicator "C0-IND" reported by each country, and at each level: an indicator of that level
+# with an approved value, and a public indicator attached to an element of that level. Drafts
+# and returned values are their country's and the secretariat's: Guatemala's (the focal
+# point's) at level 3, Panama's at level 4 (the focal point must not see another country's).
+# Kinds: "indicator" (pk), "measurement" (pk), "value_place" ({pk, period, country}).
+MEASURED_YEARS = (2024, 2026)
+
+
+def _indicator(system: User, plan: Plan, level: int, code: str, **extra: Any) -> Indicator:
+    ind = indicator_services.indicator_create(
+        actor=system,
+        plan=plan,
+        data={
+            "code": code,
+            "kind": Indicator.Kind.RESULT,
+            **_texts(level, "indicator", "name", "means_of_verification"),
+            "unit": Indicator.Unit.COUNT,
+            "frequency": "year",
+            "reported_by": Indicator.Reporter.COUNTRIES,
+            "baseline_value": Decimal(f"{level}1{level}"),
+            "dimensions": [Dimension.objects.get(code="sex")],
+            **extra,
+        },
+    )
+    indicator_services.targets_set(
+        actor=system, indicator=ind, targets={("2025", None): Decimal(f"{level}9{level}")}
+    )
+    return ind
+
+
+def _value(
+    system: User, ind: Indicator, period: str, country: str, marker: int, status: str
+) -> Measurement:
+    org = Organisation.objects.get(code=country)
+    m = indicator_services.measurement_save(
+        actor=system,
+        indicator=ind,
+        period=period,
+        country=org,
+        given=indicator_services.ValueInput(
+            value=Decimal(f"{marker}0{marker}"),
+            evidence=f"{tag(marker, 'measurement')} evidence",
+            comment=f"{tag(marker, 'measurement')} comment",
+        ),
+    )
+    if status in {"submitted", "returned"}:
+        m = indicator_services.measurement_submit(actor=system, measurement=m)
+    if status == "returned":
+        m = indicator_services.measurement_return(
+            actor=system, measurement=m, comments=f"{tag(marker, 'review')} comments"
+        )
+    if status == "approved":
+        m = indicator_services.measurement_approve(actor=system, measurement=m)
+    return m
+
+
+def _places(planted: Planted, ind: Indicator, level: int) -> None:
+    for country in ("GTM", "PAN", "region"):
+        planted.add("value_place", {"pk": ind.pk, "period": "2025", "country": country}, level)
+
+
+def plant_indicators(level: int, planted: Planted, system: User) -> None:
+    anchors = planted.anchors
+    if level == 0:
+        plan = plan_services.plan_create(
+            actor=system,
+            data={
+                "code": "c0-measured",
+                "kind": Plan.Kind.WORKING_GROUP,
+                **_texts(0, "measured", "title"),
+                "period_start": MEASURED_YEARS[0],
+                "period_end": MEASURED_YEARS[1],
+                "visibility": 0,
+            },
+        )
+        planted.add("plan", plan.code, 0)
+        anchors["measured"] = plan
+        public = _indicator(system, plan, 0, "C0-IND")
+        anchors["indicator"] = public
+        planted.add("indicator", public.pk, 0)
+        _places(planted, public, 0)
+        m = _value(system, public, "2024", "GTM", 0, "approved")
+        planted.add("measurement", m.pk, 0)
+        return
+    plan, public = anchors["measured"], anchors["indicator"]
+    if level == AUTHORS:
+        # Panama's work in progress: the secretariat's and Panama's only.
+        for period, status in (("2025", "draft"), ("2024", "returned")):
+            m = _value(system, public, period, "PAN", AUTHORS, status)
+            planted.add("measurement", m.pk, AUTHORS)
+        return
+    vis = record_level(level)
+    own = _indicator(system, plan, level, f"C{level}-IND", visibility=vis)
+    planted.add("indicator", own.pk, level)
+    _places(planted, own, level)
+    m = _value(system, own, "2024", "GTM", level, "approved")
+    planted.add("measurement", m.pk, level)
+    element = plan_services.element_create(
+        actor=system,
+        plan=plan,
+        data={"code": f"C{level}-MEL", **_texts(level, "element", "title"), "visibility": vis},
+    )
+    planted.add("element", element.pk, level)
+    linked = _indicator(system, plan, level, f"C{level}-LINKED", element=element)
+    planted.add("indicator", linked.pk, level)
+    m = _value(system, linked, "2024", "GTM", level, "approved")
+    planted.add("measurement", m.pk, level)
+    if level == 3:
+        # Guatemala's draft and submitted values on the public indicator: members (the
+        # focal point is Guatemala's) and the secretariat.
+        m = _value(system, public, "2025", "GTM", 3, "submitted")
+        planted.add("measurement", m.pk, 3)

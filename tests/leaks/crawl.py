@@ -34,11 +34,19 @@ ROUTES: dict[str, dict[str, str]] = {
     "progress_create": {"pk": "activity"},
     "organisation_list": {},
     "body_list": {},
+    "plan_dashboard": {"code": "plan"},
+    "body_dashboard": {"code": "body"},
+    "country_page": {"code": "organisation"},
+    "country_map": {},
     "matrix": {},
     "matrix_export": {},
     "matrix_import": {},
     "matrix_import_apply": {"token": "import"},
     "matrix_import_marked": {"token": "import"},
+    "indicator_template": {},
+    "indicator_import": {},
+    "indicator_import_apply": {"token": "import"},
+    "indicator_import_marked": {"token": "import"},
     "semiannual_summary": {},
     "record_history": {"kind": "history", "pk": "history"},
     "evidence_download": {"pk": "evidence"},
@@ -50,6 +58,15 @@ ROUTES: dict[str, dict[str, str]] = {
     "password_reset_complete": {},
     "api_docs": {},
     "api-home": {},
+    "indicator_list": {"code": "plan"},
+    "indicator_create": {"code": "plan"},
+    "indicator_detail": {"pk": "indicator"},
+    "indicator_edit": {"pk": "indicator"},
+    "indicator_targets": {"pk": "indicator"},
+    "indicator_report": {},
+    "indicator_review": {},
+    # One record's URL named by several parameters: the kind's values are their kwargs.
+    "value_edit": {"pk": "value_place", "period": "value_place", "country": "value_place"},
     # API
     "api-root": {},
     "plan-list": {},
@@ -66,6 +83,13 @@ ROUTES: dict[str, dict[str, str]] = {
     "concept-note-detail": {"pk": "note"},
     "progress-update-list": {},
     "progress-update-detail": {"pk": "update"},
+    "indicator-list": {},
+    "indicator-detail": {"pk": "indicator"},
+    "indicator-targets": {"pk": "indicator"},
+    "indicator-figures": {"pk": "indicator"},
+    "indicator-figure-list": {},
+    "indicator-value-list": {},
+    "indicator-value-detail": {"pk": "measurement"},
 }
 
 SKIPPED = {
@@ -76,6 +100,12 @@ SKIPPED = {
     "concept-note-submit": "POST only: a write, covered by the permission tests",
     "concept-note-approve": "POST only: a write, covered by the permission tests",
     "concept-note-send-back": "POST only: a write, covered by the permission tests",
+    "indicator-value-submit": "POST only: a write, covered by the permission tests",
+    "indicator-value-approve": "POST only: a write, covered by the permission tests",
+    "indicator-value-send-back": "POST only: a write, covered by the permission tests",
+    "value_decide": "POST only: a write, covered by the permission tests",
+    "period_lock": "POST only: a write, covered by the permission tests",
+    "period_unlock": "POST only: a write, covered by the permission tests",
 }
 # The admin is for staff only (the secretariat, who may see everything); other roles are
 # sent to its login page. It is checked for versions and audit in core/tests/test_admin*.
@@ -100,6 +130,9 @@ FILTERS: dict[str, dict[str, str]] = {
     "concept-note-list": {"activity": "activity"},
     "progress-update-list": {"activity": "activity"},
     "semiannual_summary": {"plan": "plan", "group": "body"},
+    "indicator_template": {"plan": "plan", "country": "organisation"},
+    "country_map": {"indicator": "indicator", "plan": "plan"},
+    "indicator-value-list": {"indicator": "indicator"},
 }
 MISSING = {"code": "no-such-record", "pk": 987654321, "token": "no-such-token", "text": ""}
 

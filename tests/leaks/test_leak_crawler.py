@@ -114,7 +114,7 @@ class Crawl:
         (param, kind), *_ = spec.items()
         for value, level in self.values(kind):
             if level <= max_level:
-                yield url_for(route, "es", {param: value}), level, value
+                yield url_for(route, "es", kwargs_for(param, value)), level, value
 
     # Requests ---------------------------------------------------------------------------------
     def get(self, who: str, url: str) -> tuple[int, str]:
@@ -146,6 +146,11 @@ class Crawl:
     @property
     def routes(self) -> list[Route]:
         return [r for r in named_routes() if r.name in ROUTES]
+
+
+def kwargs_for(param: str, value: Any) -> dict[str, Any]:
+    """A kind whose URLs take several parameters (value_place) plants their kwargs."""
+    return dict(value) if isinstance(value, dict) else {param: value}
 
 
 def comparable(text: str) -> str:
@@ -211,12 +216,14 @@ def check_invisible_is_missing(crawl: Crawl, who: str, clearance: int) -> None:
         if spec:
             (param, kind), *_ = spec.items()
             for value, _level in [v for v in crawl.values(kind) if v[1] > clearance][:3]:
-                a = crawl.get(who, url_for(route, "es", {param: value}))
-                b = crawl.get(who, url_for(route, "es", {param: MISSING[param]}))
-                compare(crawl, who, route.name, a, b, value, MISSING[param])
+                kwargs = kwargs_for(param, value)
+                a = crawl.get(who, url_for(route, "es", kwargs))
+                b = crawl.get(who, url_for(route, "es", {**kwargs, param: MISSING[param]}))
+                compare(crawl, who, route.name, a, b, kwargs[param], MISSING[param])
             continue
         for param, kind in FILTERS.get(route.name, {}).items():
-            missing = MISSING["pk"] if kind in {"element", "activity"} else MISSING["code"]
+            by_id = kind in {"element", "activity", "indicator"}
+            missing = MISSING["pk"] if by_id else MISSING["code"]
             if kind == "text":
                 missing = tag(9, "nothing")
             base = url_for(route, "es", {})

@@ -21,6 +21,9 @@ LISTS = [
     "/api/v1/matrix/",
     "/api/v1/concept-notes/",
     "/api/v1/progress-updates/",
+    "/api/v1/indicators/",
+    "/api/v1/indicator-values/",
+    "/api/v1/indicator-figures/",
 ]
 DETAILS = [
     "/api/v1/activities/{}/",
@@ -28,6 +31,9 @@ DETAILS = [
     "/api/v1/matrix/{}/",
     "/api/v1/concept-notes/{}/",
     "/api/v1/progress-updates/{}/",
+    "/api/v1/indicators/{}/",
+    "/api/v1/indicator-values/{}/",
+    "/api/v1/indicators/{}/figures/",
 ]
 HUGE = [2**63, 10**30]
 

@@ -18,6 +18,7 @@ import datetime as dt
 import time
 from collections import Counter
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -35,6 +36,9 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from rumbo.core.visibility import Visibility
+from rumbo.indicators import services as indicator_services
+from rumbo.testing.factories import IndicatorFactory
 from rumbo.tracking import services
 from rumbo.wsgi import application
 
@@ -126,6 +130,27 @@ def known(cast: Any, canary: Any) -> dict[str, list[Any]]:
         data={"date": dt.date(2024, 6, 1), "text_es": "Avance"},
     )
     activities = [canary.open_activity.pk, canary.network_activity.pk, canary.secret_activity.pk]
+    indicators = [
+        IndicatorFactory.create(plan=canary.public_plan, code="I-OPEN"),
+        IndicatorFactory.create(
+            plan=canary.public_plan,
+            code="I-SECRET",
+            name_es="CANARY indicador",
+            name_en="CANARY indicator",
+            visibility=Visibility.MEMBERS,
+        ),
+    ]
+    values = [
+        indicator_services.measurement_save(
+            actor=se,
+            indicator=indicator,
+            period="2024",
+            country=None,
+            given=indicator_services.ValueInput(value=Decimal(3), comment=comment),
+        )
+        for indicator, comment in zip(indicators, ["Informe", "CANARY valor"], strict=True)
+    ]
+    indicator_services.measurement_approve(actor=se, measurement=values[0])
     return {
         "activities": activities,
         "matrix": activities,
@@ -134,6 +159,8 @@ def known(cast: Any, canary: Any) -> dict[str, list[Any]]:
         "progress-updates": [update.pk],
         "plans": [canary.public_plan.code, canary.closed_plan.code],
         "organisations": ["OIM", "GTM"],
+        "indicators": [indicator.pk for indicator in indicators],
+        "indicator-values": [value.pk for value in values],
     }
 
 

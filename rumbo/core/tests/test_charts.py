@@ -222,7 +222,7 @@ def test_stacked_bars_split_each_row_by_category_with_a_legend(lang):
 
 
 def tiles_of(root: ET.Element) -> dict[str, ET.Element]:
-    return {g.get("data-code"): g for g in root.iter(f"{SVG}g") if "tile" in classes(g)}
+    return {g.get("data-code", ""): g for g in root.iter(f"{SVG}g") if "tile" in classes(g)}
 
 
 def test_tile_map_has_one_tile_per_member_country_coloured_as_its_legend_says(lang):

@@ -14,6 +14,8 @@ ADAPTERS = [
     "*/forms.py",
     "api/*.py",
     "tracking/xlsx/*.py",
+    "indicators/xlsx/*.py",
+    "*/dashboards*.py",
     "*/templatetags/*.py",
     "*/management/commands/*.py",
 ]

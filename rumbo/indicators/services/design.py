@@ -26,6 +26,7 @@ from ..models import (
     Measurement,
     Target,
 )
+from ..selectors import targets_queryset
 
 Unit = Indicator.Unit
 
@@ -175,7 +176,11 @@ def targets_set(
         clean[(period.code, country)] = value
     if errors:
         raise ValidationError(errors)
-    existing = {(t.period, t.country_id): t for t in current.targets.all()}
+    # Only the targets the editor may see are replaced; a country's target they may not see
+    # is left as it is.
+    existing = {
+        (t.period, t.country_id): t for t in targets_queryset(actor).filter(indicator=current)
+    }
     before = {_target_label(k): plain_number(t.value) for k, t in existing.items()}
     after = {_target_label(k): plain_number(v) for k, v in clean.items()}
     changed_existing = any(

@@ -55,9 +55,12 @@ def measurement_save(
         raise ValidationError(
             {"period": _("%(period)s is locked: ask the secretariat.") % {"period": code}}
         )
+    # Ordered by id, not by the model's ordering: that joins the (nullable) country, which
+    # PostgreSQL cannot lock.
     existing = (
         Measurement.objects.select_for_update()
         .filter(indicator=indicator, period=code, country=country)
+        .order_by("pk")
         .first()
     )
     if existing is None:

@@ -123,3 +123,14 @@ def test_no_value_is_ever_deleted_by_a_design_change(cast, orgs, ind):
     )
     assert Measurement.objects.filter(indicator=ind.count).count() == 1
     assert Measurement.objects.get(indicator=ind.count).parts.count() == 0  # none were given
+
+
+def test_the_plan_page_reader_hands_out_only_the_indicators_the_viewer_may_see(cast, ind):
+    from rumbo.core.visibility import Visibility
+    from rumbo.plans.selectors import plan_view
+
+    ind.count.visibility = Visibility.MEMBERS
+    ind.count.save()
+    for who, seen in ((cast.observer, False), (cast.public, False), (cast.focal, True)):
+        codes = {i.code for i in plan_view(who, ind.plan).loose_indicators}
+        assert ("C1" in codes) is seen, who

@@ -12,8 +12,14 @@ from .conftest import D, report
 def test_a_breakdown_that_does_not_add_up_is_explained_in_spanish(cast, orgs, ind):
     women, men = ind.cats["women"].pk, ind.cats["men"].pk
     with translation.override("es"), pytest.raises(ValidationError) as exc:
-        report(cast.focal, ind.count, "2023", orgs.gtm, value=D("1500.5"),
-               parts={women: {"value": D(1000)}, men: {"value": D("400.5")}})
+        report(
+            cast.focal,
+            ind.count,
+            "2023",
+            orgs.gtm,
+            value=D("1500.5"),
+            parts={women: {"value": D(1000)}, men: {"value": D("400.5")}},
+        )
     message = " ".join(exc.value.message_dict["breakdown:sex"])
     assert "El desglose por sexo suma 1400,5, no 1500,5" in message
 

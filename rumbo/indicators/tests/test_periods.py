@@ -17,7 +17,7 @@ def test_codes_name_their_months():
     assert periods.parse("plan", plan_years=(2023, 2026)).end == dt.date(2026, 12, 31)
 
 
-@pytest.mark.parametrize("bad", ["2024-Q5", "2024-S3", "24", "2024/1", "", "Q1 2024"])
+@pytest.mark.parametrize("bad", ["2024-Q5", "2024-S3", "24", "2024/1", "", "Q1 2024", "0000"])
 def test_a_bad_code_is_refused_with_the_forms_to_use(bad):
     with pytest.raises(periods.PeriodError, match="2024-S1"):
         periods.parse(bad)

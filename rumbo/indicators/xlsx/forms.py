@@ -1,0 +1,144 @@
+"""The forms of the template's round trip: choosing what to download, uploading it back,
+applying it."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from rumbo.indicators import periods
+from rumbo.indicators.access import can_report, reporting_country_id
+from rumbo.indicators.selectors import indicators_for
+from rumbo.organisations.models import Organisation
+from rumbo.plans.models import Plan
+from rumbo.plans.selectors import plans_for
+from rumbo.tracking.views_excel import MAX_UPLOAD
+from rumbo.tracking.xlsx.limits import LimitExceeded, WorkbookError, check_workbook
+
+from .template import countries_to_report
+
+
+class TemplateForm(forms.Form):
+    """Plan, country and period of a template. Read from the query string (a download is a
+    GET that can be bookmarked)."""
+
+    plan = forms.ChoiceField(label=gettext_lazy("Plan"))
+    country = forms.ChoiceField(label=gettext_lazy("Country"))
+    period = forms.ChoiceField(
+        label=gettext_lazy("Period"),
+        required=False,
+        help_text=gettext_lazy(
+            "Leave it empty for the current period of each indicator. A year brings each of "
+            "its quarters or semesters for the indicators reported more often."
+        ),
+    )
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.countries: dict[str, Organisation] = {c.code: c for c in countries_to_report(user)}
+        # Plans with an indicator this person reports (for their country, or any country).
+        some = next(iter(self.countries.values()), None)
+        with_indicators = {
+            i.plan_id
+            for i in indicators_for(user)
+            if some is not None and can_report(user, i, some.pk)
+        }
+        self.plans: dict[str, Plan] = {
+            p.code: p for p in plans_for(user).filter(pk__in=with_indicators).order_by("code")
+        }
+        cast(forms.ChoiceField, self.fields["plan"]).choices = [
+            (code, f"{code} · {p.title}") for code, p in self.plans.items()
+        ]
+        cast(forms.ChoiceField, self.fields["country"]).choices = [
+            (code, str(c)) for code, c in self.countries.items()
+        ]
+        own = reporting_country_id(user)
+        for code, c in self.countries.items():
+            if c.pk == own:
+                self.fields["country"].initial = code
+        years = [y for p in self.plans.values() for y in (p.period_start, p.period_end)]
+        choices: list[tuple[str, str]] = [("", _("Current period of each indicator"))]
+        if years:
+            for kind in ("year", "semester", "quarter"):
+                choices += [
+                    (p.code, p.label())
+                    for p in periods.periods_between(min(years), max(years), kind)
+                ]
+        cast(forms.ChoiceField, self.fields["period"]).choices = choices
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        plan = self.plans.get(data.get("plan", ""))
+        code = data.get("period") or ""
+        if plan is not None and code:
+            period = periods.parse(code)
+            if not plan.period_start <= period.year <= plan.period_end:
+                self.add_error(
+                    "period",
+                    _("%(period)s is outside the plan (%(years)s).")
+                    % {"period": period.label(), "years": plan.period_label},
+                )
+        return data
+
+    def chosen(self) -> tuple[Plan, Organisation, periods.Period | None]:
+        data = self.cleaned_data
+        code = data.get("period") or ""
+        return (
+            self.plans[data["plan"]],
+            self.countries[data["country"]],
+            periods.parse(code) if code else None,
+        )
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Filled template (.xlsx)"),
+        help_text=gettext_lazy(
+            "The indicator template downloaded from Rumbo, with your figures. Numbers may be "
+            "written with a decimal comma or point."
+        ),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD:
+            raise ValidationError(_("The file is larger than 50 MB."))
+        # What reading it would cost is checked before anything is kept or parsed (as for the
+        # matrix); a file that is no workbook at all is reported on the preview.
+        try:
+            check_workbook(upload.file)
+        except LimitExceeded as exc:
+            raise ValidationError(str(exc)) from exc
+        except WorkbookError:
+            pass
+        return upload
+
+
+class ApplyForm(forms.Form):
+    submit = forms.BooleanField(
+        label=gettext_lazy("Submit these values for review"),
+        required=False,
+        help_text=gettext_lazy("Otherwise they are saved as drafts, to submit later."),
+    )
+    reason = forms.CharField(
+        label=gettext_lazy("Why these values change"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, needs_reason: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.needs_reason = needs_reason
+        self.fields["reason"].required = needs_reason
+        if not needs_reason:
+            del self.fields["reason"]
+        else:
+            self.fields["reason"].help_text = _(
+                "Some values were approved or their period is locked: the reason is kept in "
+                "the record's history."
+            )
