@@ -28,14 +28,14 @@ from typing import Any
 
 from django.db import transaction
 
-from benchmarks.synthetic import COUNTRIES, ensure_throwaway_database
+from benchmarks.synthetic import COUNTRIES, ensure_throwaway_database, synthetic_countries
 from rumbo.core.visibility import Visibility
 from rumbo.indicators import periods
 from rumbo.indicators.models import Category, Dimension, Indicator, Measurement, MeasurementPart
 from rumbo.indicators.models import Target as TargetRow
 from rumbo.organisations.models import Organisation
 from rumbo.plans.models import Plan
-from rumbo.testing.factories import OrganisationFactory, PlanFactory
+from rumbo.testing.factories import PlanFactory
 
 PLANS = 8
 FIRST_YEAR, LAST_YEAR = 2019, 2026
@@ -91,15 +91,7 @@ def build_world() -> World:
     """Create (or find) the synthetic countries and plans; read the seeded dimensions."""
     ensure_throwaway_database()
     with transaction.atomic():
-        countries = [
-            OrganisationFactory.create(
-                code=f"X{n:02d}",
-                kind=Organisation.Kind.MEMBER_STATE,
-                name_es=f"País sintético {n:02d}",
-                name_en=f"Synthetic country {n:02d}",
-            )
-            for n in range(1, COUNTRIES + 1)
-        ]
+        countries = synthetic_countries(COUNTRIES)
         existing = {p.code: p for p in Plan.objects.filter(code__startswith=PLAN_PREFIX)}
         plans = []
         for n in range(1, PLANS + 1):

@@ -56,24 +56,15 @@ def build(values: int) -> tuple[Any, Any, list[Any], list[Any]]:
 
     from benchmarks import synthetic
     from rumbo.indicators.models import Dimension, Indicator
-    from rumbo.organisations.models import Organisation
     from rumbo.plans.models import Plan
-    from rumbo.testing.factories import IndicatorFactory, OrganisationFactory, PlanFactory
+    from rumbo.testing.factories import IndicatorFactory, PlanFactory
 
     synthetic.ensure_throwaway_database()
     countries_needed = min(COUNTRIES, max(1, values // (QUARTERS * 10)))
     per_country = -(-values // countries_needed)
     indicators_needed = -(-per_country // QUARTERS)
     with transaction.atomic():
-        countries = [
-            OrganisationFactory.create(
-                code=f"X{n:02d}",
-                kind=Organisation.Kind.MEMBER_STATE,
-                name_es=f"País sintético {n:02d}",
-                name_en=f"Synthetic country {n:02d}",
-            )
-            for n in range(1, countries_needed + 1)
-        ]
+        countries = synthetic.synthetic_countries(countries_needed)
         plan = PlanFactory.create(
             code="bench-indicators",
             kind=Plan.Kind.WORKING_GROUP,

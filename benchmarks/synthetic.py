@@ -95,19 +95,24 @@ class World:
     targets: dict[int, list[PlanElement]]
 
 
+def synthetic_countries(count: int) -> list[Organisation]:
+    """The synthetic member countries X01, X02… (created, or found by their code)."""
+    return [
+        OrganisationFactory.create(
+            code=f"X{n:02d}",
+            kind=Organisation.Kind.MEMBER_STATE,
+            name_es=f"País sintético {n:02d}",
+            name_en=f"Synthetic country {n:02d}",
+        )
+        for n in range(1, count + 1)
+    ]
+
+
 def build_world() -> World:
     """Create (or find) the synthetic countries, working groups, plans and element trees."""
     ensure_throwaway_database()
     with transaction.atomic():
-        countries = [
-            OrganisationFactory.create(
-                code=f"X{n:02d}",
-                kind=Organisation.Kind.MEMBER_STATE,
-                name_es=f"País sintético {n:02d}",
-                name_en=f"Synthetic country {n:02d}",
-            )
-            for n in range(1, COUNTRIES + 1)
-        ]
+        countries = synthetic_countries(COUNTRIES)
         groups = [
             BodyFactory.create(
                 code=f"bench-wg-{n}",

@@ -2,33 +2,15 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
 from benchmarks.tracking_matrix import SUMMARY_HEADING
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.benchmark_runs import run_benchmark
 
 
 @pytest.mark.benchmark_smoke
 def test_the_matrix_benchmark_runs_and_prints_its_summary():
-    # The benchmark builds its own throwaway database and picks its own settings.
-    env = {
-        k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL"}
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.tracking_matrix", "--quick"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    done = run_benchmark("benchmarks.tracking_matrix", "--quick")
     assert done.returncode == 0, done.stderr[-4000:]
     assert SUMMARY_HEADING in done.stdout
     summary = done.stdout.split(SUMMARY_HEADING, 1)[1]

@@ -5,34 +5,18 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from benchmarks.indicator_figures import CHECKED, SUMMARY_HEADING
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.benchmark_runs import run_benchmark
 
 
 @pytest.mark.benchmark_smoke
 def test_the_indicator_figures_benchmark_runs_and_its_query_counts_hold(tmp_path: Path) -> None:
     out = tmp_path / "figures.json"
-    # The benchmark builds its own throwaway database and picks its own settings.
-    env = {
-        k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL"}
-    }
-    done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.indicator_figures", "--quick", "--json", str(out)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    done = run_benchmark("benchmarks.indicator_figures", "--quick", "--json", str(out))
     assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-4000:]
     assert SUMMARY_HEADING in done.stdout
     summary = done.stdout.split(SUMMARY_HEADING, 1)[1]

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import json
 import math
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from benchmarks.sd_engine import AGREEMENT, ENGINES, SUMMARY_HEADING
+from tests.benchmark_runs import run_benchmark
 
-ROOT = Path(__file__).resolve().parent.parent
 MODELS = {"game", "trig", "exp", "epidemic", "labour_market", "large"}
 
 
@@ -30,14 +28,7 @@ def timings(model: dict[str, Any]) -> list[float]:
 @pytest.mark.benchmark_smoke
 def test_the_engine_benchmark_runs_and_the_engines_agree(tmp_path: Path) -> None:
     out = tmp_path / "sd.json"
-    done = subprocess.run(
-        [sys.executable, "-m", "benchmarks.sd_engine", "--quick", "--json", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
+    done = run_benchmark("benchmarks.sd_engine", "--quick", "--json", str(out))
     assert done.returncode == 0, done.stderr[-4000:]
     assert SUMMARY_HEADING in done.stdout
     data = json.loads(out.read_text(encoding="utf-8"))

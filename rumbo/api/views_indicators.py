@@ -429,23 +429,23 @@ class IndicatorValueViewSet(QueryFormsMixin, viewsets.GenericViewSet):
         saved = run_service(lambda: call(actor=self.request.user, measurement=m, **kwargs))
         return Response(self._read(saved.pk))
 
+    def _reviewed(self, request: Request, call: Callable[..., Measurement]) -> Response:
+        """A review step that takes nothing but the version the person saw."""
+        body = ReviewSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return self._step(call, expected_version=body.validated_data.get("version"))
+
     @extend_schema(request=ReviewSerializer, responses=MeasurementSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str) -> Response:
         """Send the value to the secretariat for review."""
-        body = ReviewSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        version = body.validated_data.get("version")
-        return self._step(services.measurement_submit, expected_version=version)
+        return self._reviewed(request, services.measurement_submit)
 
     @extend_schema(request=ReviewSerializer, responses=MeasurementSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str) -> Response:
         """Approve the value: from now on it counts in the figures (the secretariat)."""
-        body = ReviewSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        version = body.validated_data.get("version")
-        return self._step(services.measurement_approve, expected_version=version)
+        return self._reviewed(request, services.measurement_approve)
 
     @extend_schema(request=ReturnSerializer, responses=MeasurementSerializer)
     @action(detail=True, methods=["post"], url_path="return")

@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import Any
+from typing import IO, Any
 
 import xlsxwriter
 from django.http import HttpResponse
@@ -205,10 +205,10 @@ def _width(texts: Iterable[str]) -> float:
     return min(60, max(8, *(len(t) + 2 for t in texts)))
 
 
-def table_xlsx(table: Table, target: io.BytesIO) -> None:
-    """Writes the table to `target` as a workbook: the caption in the first row, the headings
-    (bold, frozen) in the second, numbers as numbers and everything else as text."""
-    book = xlsxwriter.Workbook(
+def safe_workbook(target: str | IO[bytes]) -> xlsxwriter.Workbook:
+    """A workbook written row by row, where what people typed stays what they typed: a cell
+    that starts with "=" never becomes a formula, nor text a number or a link."""
+    return xlsxwriter.Workbook(
         target,
         {
             "constant_memory": True,
@@ -217,6 +217,12 @@ def table_xlsx(table: Table, target: io.BytesIO) -> None:
             "strings_to_urls": False,
         },
     )
+
+
+def table_xlsx(table: Table, target: io.BytesIO) -> None:
+    """Writes the table to `target` as a workbook: the caption in the first row, the headings
+    (bold, frozen) in the second, numbers as numbers and everything else as text."""
+    book = safe_workbook(target)
     sheet = book.add_worksheet(sheet_name(table.caption))
     title = book.add_format({"bold": True, "font_size": 12})
     bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})

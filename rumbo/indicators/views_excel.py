@@ -11,7 +11,7 @@ from typing import cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,8 +21,7 @@ from rumbo.core.i18n import current_language
 from rumbo.organisations.models import User
 from rumbo.tracking.models import ImportSession
 from rumbo.tracking.selectors import get_import_session_for
-from rumbo.tracking.xlsx.limits import LimitExceeded
-from rumbo.tracking.xlsx.marking import mark_problems
+from rumbo.tracking.xlsx.uploads import marked_workbook
 
 from .xlsx.apply import ImportAlreadyApplied, ImportConflict, apply_import
 from .xlsx.forms import ApplyForm, TemplateForm, UploadForm
@@ -139,23 +138,4 @@ def _already_applied(request: HttpRequest, session: ImportSession) -> HttpRespon
 def indicator_import_marked(request: HttpRequest, token: str) -> HttpResponseBase:
     """The uploaded workbook back, with each problem as a comment on its cell, in red."""
     session, preview = _session(request, token)
-    if not session.upload:
-        raise Http404
-    out = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - handed to the response
-    try:
-        marked = mark_problems(Path(session.upload.path), out.name, preview.for_marking())
-    except LimitExceeded as exc:
-        out.close()
-        messages.error(
-            request,
-            _("This workbook is too large to be given back marked: %(reason)s") % {"reason": exc}
-            + " "
-            + _("Its problems are listed on this page."),
-        )
-        return redirect("indicator_import_apply", token=session.token)
-    if not marked:
-        out.close()
-        raise Http404
-    out.seek(0)
-    stem = Path(session.filename).stem
-    return FileResponse(out, as_attachment=True, filename=f"{stem}-{_('to-correct')}.xlsx")
+    return marked_workbook(request, session, preview.for_marking(), back="indicator_import_apply")

@@ -28,12 +28,9 @@ from .forms import MatrixFilterForm
 from .models import ImportSession
 from .selectors import get_import_session_for
 from .xlsx.importer import ImportAlreadyApplied, apply_import, preview_import
-from .xlsx.limits import LimitExceeded, WorkbookError, check_workbook
-from .xlsx.marking import mark_problems
 from .xlsx.preview import Preview
+from .xlsx.uploads import check_upload, marked_workbook
 from .xlsx.writer import write_matrix
-
-MAX_UPLOAD = 50 * 1024 * 1024
 
 
 def matrix_export(request: HttpRequest) -> FileResponse:
@@ -70,18 +67,7 @@ class ImportForm(forms.Form):
         ]
 
     def clean_file(self):  # type: ignore[no-untyped-def]
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD:
-            raise ValidationError(_("The file is larger than 50 MB."))
-        # What reading it would cost is checked here, before anything is kept or parsed; a
-        # file that is no workbook at all is reported on the preview, like its other problems.
-        try:
-            check_workbook(upload.file)
-        except LimitExceeded as exc:
-            raise ValidationError(str(exc)) from exc
-        except WorkbookError:
-            pass
-        return upload
+        return check_upload(self.cleaned_data["file"])
 
 
 @login_required
@@ -169,23 +155,6 @@ def matrix_import_marked(request: HttpRequest, token: str) -> HttpResponseBase:
     session = get_import_session_for(request.user, token)
     if not session.upload:
         raise Http404
-    preview = Preview.from_json(session.preview)
-    out = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - handed to the response
-    try:
-        marked = mark_problems(Path(session.upload.path), out.name, preview)
-    except LimitExceeded as exc:
-        out.close()
-        messages.error(
-            request,
-            _("This workbook is too large to be given back marked: %(reason)s") % {"reason": exc}
-            + " "
-            + _("Its problems are listed on this page."),
-        )
-        return redirect("matrix_import_apply", token=session.token)
-    if not marked:
-        out.close()
-        raise Http404
-    out.seek(0)
-    stem = Path(session.filename).stem
-    # The suffix in the language of the page ("-por-corregir" in Spanish).
-    return FileResponse(out, as_attachment=True, filename=f"{stem}-{_('to-correct')}.xlsx")
+    return marked_workbook(
+        request, session, Preview.from_json(session.preview), back="matrix_import_apply"
+    )

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 
 from rumbo.core import audit
 from rumbo.core.models import AuditEvent
@@ -16,8 +15,7 @@ from rumbo.indicators.models import Indicator, Measurement
 from rumbo.indicators.selectors import indicators_for, values_queryset
 from rumbo.organisations.selectors import organisations_for
 from rumbo.tracking.models import ImportSession
-from rumbo.tracking.selectors import import_session_locked
-from rumbo.tracking.xlsx.importer import ImportAlreadyApplied
+from rumbo.tracking.xlsx.importer import ImportAlreadyApplied, claim_session, session_applied
 
 from .preview import Preview
 
@@ -51,10 +49,7 @@ def apply_import(
     inside this transaction, as the matrix's import does)."""
     if not preview.ok:
         raise ValueError("a preview with problems cannot be applied")
-    if session is not None:
-        session = import_session_locked(session)
-        if session.applied_at is not None:
-            raise ImportAlreadyApplied
+    session = claim_session(session)
     ids = sorted({row.indicator_id for row in preview.rows})
     indicators: dict[int, Indicator] = {}
     for start in range(0, len(ids), CHUNK):
@@ -94,7 +89,5 @@ def apply_import(
             if submit and m.status in (Status.DRAFT, Status.RETURNED):
                 services.measurement_submit(actor=user, measurement=m, expected_version=m.version)
                 done["submitted"] += 1
-    if session is not None:
-        session.applied_at = timezone.now()
-        session.save(update_fields=["applied_at"])
+    session_applied(session)
     return done

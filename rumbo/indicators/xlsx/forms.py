@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -16,8 +15,7 @@ from rumbo.indicators.selectors import indicators_for
 from rumbo.organisations.models import Organisation
 from rumbo.plans.models import Plan
 from rumbo.plans.selectors import plans_for
-from rumbo.tracking.views_excel import MAX_UPLOAD
-from rumbo.tracking.xlsx.limits import LimitExceeded, WorkbookError, check_workbook
+from rumbo.tracking.xlsx.uploads import check_upload
 
 from .template import countries_to_report
 
@@ -105,18 +103,7 @@ class UploadForm(forms.Form):
     )
 
     def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD:
-            raise ValidationError(_("The file is larger than 50 MB."))
-        # What reading it would cost is checked before anything is kept or parsed (as for the
-        # matrix); a file that is no workbook at all is reported on the preview.
-        try:
-            check_workbook(upload.file)
-        except LimitExceeded as exc:
-            raise ValidationError(str(exc)) from exc
-        except WorkbookError:
-            pass
-        return upload
+        return check_upload(self.cleaned_data["file"])
 
 
 class ApplyForm(forms.Form):

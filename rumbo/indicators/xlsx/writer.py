@@ -7,11 +7,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import IO, Any
 
-import xlsxwriter
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from rumbo.core.i18n import pick
+from rumbo.core.tables import safe_workbook
 from rumbo.indicators.models import Indicator, Measurement
 from rumbo.tracking.xlsx.columns import META_SHEET
 
@@ -70,15 +70,7 @@ class TemplateWorkbook:
         self.country = country
         self.lang = lang
         self.col = {key: i for i, key in enumerate(layout.keys)}
-        self.book = xlsxwriter.Workbook(
-            target,
-            {
-                "constant_memory": True,
-                "strings_to_formulas": False,
-                "strings_to_numbers": False,
-                "strings_to_urls": False,
-            },
-        )
+        self.book = safe_workbook(target)
         with translation.override(lang):
             name = _("Indicators")
             self.yes, self.no = yes_no_words(lang)

@@ -439,6 +439,24 @@ class ImportAlreadyApplied(Exception):
     """The import session was applied already (by an earlier or a concurrent request)."""
 
 
+def claim_session(session: ImportSession | None) -> ImportSession | None:
+    """Inside the transaction applying an import: its session's row, locked until the
+    transaction ends, so that of two requests at the same moment the second waits for the
+    first, then raises ImportAlreadyApplied. Marked applied by `session_applied`."""
+    if session is None:
+        return None
+    locked = import_session_locked(session)
+    if locked.applied_at is not None:
+        raise ImportAlreadyApplied
+    return locked
+
+
+def session_applied(session: ImportSession | None) -> None:
+    if session is not None:
+        session.applied_at = timezone.now()
+        session.save(update_fields=["applied_at"])
+
+
 @transaction.atomic
 def apply_import(
     user: Any,
@@ -462,10 +480,7 @@ def apply_import(
     no row lock, the transaction holds the database's write lock from its start.)"""
     if not preview.ok:
         raise ValueError("a preview with problems cannot be applied")
-    if session is not None:
-        session = import_session_locked(session)
-        if session.applied_at is not None:
-            raise ImportAlreadyApplied
+    session = claim_session(session)
     plans = {p.code: p for p in plans_for(user)}
     done = {"added": 0, "changed": 0}
     # Every change an import makes is recorded as the import's.
@@ -504,7 +519,5 @@ def apply_import(
                 status_reason=why,
             )
             done["changed"] += 1
-    if session is not None:
-        session.applied_at = timezone.now()
-        session.save(update_fields=["applied_at"])
+    session_applied(session)
     return done

@@ -7,10 +7,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import IO, Any
 
-import xlsxwriter
 from django.utils import translation
 
 from rumbo.core.i18n import pick
+from rumbo.core.tables import safe_workbook
 from rumbo.plans.models import Activity
 
 from ..matrix import MatrixRow
@@ -101,16 +101,7 @@ class MatrixWorkbook:
     def __init__(self, target: str | IO[bytes], *, lang: str, max_years: int = 5) -> None:
         self.lang = lang
         self.labels = status_labels(lang)
-        self.book = xlsxwriter.Workbook(
-            target,
-            {
-                "constant_memory": True,
-                # Never let a cell that starts with “=” become a formula, nor text a number.
-                "strings_to_formulas": False,
-                "strings_to_numbers": False,
-                "strings_to_urls": False,
-            },
-        )
+        self.book = safe_workbook(target)
         with translation.override(lang):
             from django.utils.translation import gettext
 
