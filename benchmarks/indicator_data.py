@@ -8,7 +8,9 @@ same ones as `benchmarks.synthetic`), plans ``bench-ind-plan-N`` whose titles sa
 database (`benchmarks.synthetic.ensure_throwaway_database`), never into the real data.
 
 Rows are inserted with ``bulk_create``, without services or audit rows: speed matters at a
-million values, and a synthetic record has no history worth auditing.
+million values, and a synthetic record has no history worth auditing. The stored whole-plan
+figures the services would keep (`rumbo.indicators.totals`) are computed as each batch is
+added.
 
 How the values are counted: every Measurement row is one value, and so is every
 MeasurementPart row (one category's share of a measurement). Each indicator gets the same
@@ -30,7 +32,7 @@ from django.db import transaction
 
 from benchmarks.synthetic import COUNTRIES, ensure_throwaway_database, synthetic_countries
 from rumbo.core.visibility import Visibility
-from rumbo.indicators import periods
+from rumbo.indicators import periods, totals
 from rumbo.indicators.models import Category, Dimension, Indicator, Measurement, MeasurementPart
 from rumbo.indicators.models import Target as TargetRow
 from rumbo.organisations.models import Organisation
@@ -273,6 +275,9 @@ def add_indicators(world: World, stop: int, total_indicators: int, total_values:
                     measurements = []
             counts.add(_insert(measurements))
             TargetRow.objects.bulk_create(targets, batch_size=1000)
+            # Rumbo's services store the whole-plan figures as values are approved; rows
+            # inserted in bulk get theirs here, in the same transaction, as the services do.
+            totals.refresh(ind.pk for _, ind, _, _ in designs)
             counts.targets += len(targets)
             counts.indicators += len(designs)
     return counts

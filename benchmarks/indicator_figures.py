@@ -70,12 +70,14 @@ def plan_indicators(user: Any, plan: Any) -> list[Any]:
     return list(indicators_for(user).filter(plan=plan))
 
 
-def country_indicators(user: Any, country_id: int) -> list[Any]:
-    """Every indicator the country has reported a value for (any status)."""
+def country_indicators(user: Any, country_id: int, *, light: bool = False) -> list[Any]:
+    """Every indicator the country has reported a value for (any status); `light`: as an
+    overview reads them (nothing prefetched)."""
     from rumbo.indicators.selectors import indicators_for, values_queryset
 
     reported = values_queryset(user).filter(country_id=country_id).values("indicator_id")
-    return list(indicators_for(user).filter(pk__in=reported))
+    found = indicators_for(user).filter(pk__in=reported)
+    return list(found.prefetch_related(None) if light else found)
 
 
 BASELINE_SQL = (
@@ -103,46 +105,48 @@ def baseline(ids: list[int], country_id: int | None) -> Callable[[], Any]:
     return run
 
 
-def steps(user: Any, plan: Any, country_id: int) -> dict[str, Callable[[], Any]]:
+def steps(user: Any, plan: Any, country: Any) -> dict[str, Callable[[], Any]]:
     """Every measured step, by name. A dashboard step reads its indicators too."""
     from rumbo.indicators import aggregation
+    from rumbo.indicators.dashboards import overview_indicators, plan_dashboard
+    from rumbo.indicators.dashboards_country import country_page
 
     plan_inds = plan_indicators(user, plan)
-    country_inds = country_indicators(user, country_id)
+    country_inds = country_indicators(user, country.pk)
 
-    def plan_dashboard() -> Any:
-        """As the page reads it: every indicator's figures for the overview table, and the
-        indicators of the page shown in full (charts by period, country and sex)."""
-        from rumbo.indicators.dashboards import PANELS_PER_PAGE
-
-        inds = plan_indicators(user, plan)
-        shown = inds[:PANELS_PER_PAGE]
+    def plan_board() -> Any:
+        """The plan's dashboard page as its view builds it (activities, the first page of
+        indicators in full: by period, country and sex), and the overview of every indicator
+        of the plan (the table its download gives)."""
         return (
-            aggregation.figures(user, inds, with_breakdown=False),
-            aggregation.figures(user, shown),
-            aggregation.by_country(user, shown),
+            plan_dashboard(user, plan),
+            aggregation.overview(user, overview_indicators(user, plan)),
         )
 
-    def country_dashboard() -> Any:
-        inds = country_indicators(user, country_id)
-        return aggregation.figures(user, inds, country_id=country_id)
+    def country_board() -> Any:
+        """The country's page as its view builds it (commitments, values reported, values
+        missing), and every indicator it reports with its whole-plan figure for the country."""
+        return (
+            country_page(user, country),
+            aggregation.overview(
+                user, country_indicators(user, country.pk, light=True), country_id=country.pk
+            ),
+        )
 
     return {
         "plan.read": lambda: plan_indicators(user, plan),
+        "plan.page": lambda: plan_dashboard(user, plan),
+        "plan.overview": lambda: aggregation.overview(user, overview_indicators(user, plan)),
         "plan.figures": lambda: aggregation.figures(user, plan_inds),
-        "plan.figures_nobreakdown": lambda: aggregation.figures(
-            user, plan_inds, with_breakdown=False
-        ),
         "plan.by_country": lambda: aggregation.by_country(user, plan_inds),
-        "plan.dashboard": plan_dashboard,
+        "plan.dashboard": plan_board,
         "plan.baseline": baseline([i.pk for i in plan_inds], None),
-        "country.read": lambda: country_indicators(user, country_id),
-        "country.figures": lambda: aggregation.figures(user, country_inds, country_id=country_id),
-        "country.figures_nobreakdown": lambda: aggregation.figures(
-            user, country_inds, country_id=country_id, with_breakdown=False
-        ),
-        "country.dashboard": country_dashboard,
-        "country.baseline": baseline([i.pk for i in country_inds], country_id),
+        "country.read": lambda: country_indicators(user, country.pk),
+        "country.page": lambda: country_page(user, country),
+        "country.overview": lambda: aggregation.overview(user, country_inds, country_id=country.pk),
+        "country.figures": lambda: aggregation.figures(user, country_inds, country_id=country.pk),
+        "country.dashboard": country_board,
+        "country.baseline": baseline([i.pk for i in country_inds], country.pk),
     }
 
 
@@ -244,7 +248,7 @@ def child(args: argparse.Namespace) -> int:
         counts.add(indicator_data.add_indicators(world, size, args.indicators, args.values))
         load_s = time.perf_counter() - start
         analyze()
-        named = steps(user, plan, country.pk)
+        named = steps(user, plan, country)
         log(f"{connection.vendor}: measuring at {size:,} indicators ({args.repeat} runs each)")
         figures = measure(named, args.repeat)
         result["sizes"].append(
@@ -325,21 +329,27 @@ def stop_postgres(directory: Path) -> None:
 # -- report -----------------------------------------------------------------------------------
 ROWS = [
     ("plan.read", "plan: indicators_for(user).filter(plan=...)"),
-    ("plan.figures", "plan: figures(user, inds)"),
-    ("plan.figures_nobreakdown", "plan: figures(..., with_breakdown=False)"),
+    ("plan.page", "plan: the page (plan_dashboard)"),
+    ("plan.overview", "plan: overview of every indicator"),
+    ("plan.figures", "plan: figures(user, inds), every period"),
     ("plan.by_country", "plan: by_country(user, inds)"),
-    ("plan.dashboard", "PLAN DASHBOARD: read + figures + by_country"),
+    ("plan.dashboard", "PLAN DASHBOARD: page + overview"),
     ("plan.baseline", "plan: hand-written GROUP BY (baseline)"),
     ("country.read", "country: indicators it reports"),
-    ("country.figures", "country: figures(user, inds, country_id=...)"),
-    ("country.figures_nobreakdown", "country: figures(..., with_breakdown=False)"),
-    ("country.dashboard", "COUNTRY DASHBOARD: read + figures"),
+    ("country.page", "country: the page (country_page)"),
+    ("country.overview", "country: overview of its indicators"),
+    ("country.figures", "country: figures(..., country_id=...)"),
+    ("country.dashboard", "COUNTRY DASHBOARD: page + overview"),
     ("country.baseline", "country: hand-written GROUP BY (baseline)"),
 ]
 CHECKED = (
+    "plan.page",
+    "plan.overview",
     "plan.figures",
     "plan.by_country",
     "plan.dashboard",
+    "country.page",
+    "country.overview",
     "country.figures",
     "country.dashboard",
 )

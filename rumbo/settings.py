@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "rumbo.organisations",
     "rumbo.plans",
     "rumbo.indicators",
+    "rumbo.meetings",
+    "rumbo.practices",
     "rumbo.tracking",
     "rumbo.api",
     "rumbo.seeds",
@@ -186,6 +188,8 @@ SPECTACULAR_SETTINGS = {
         "ActivityStatusEnum": "rumbo.plans.models.activity.Activity.Status",
         "PlanStatusEnum": "rumbo.plans.models.plan.Plan.Status",
         "ConceptNoteStatusEnum": "rumbo.tracking.models.ConceptNote.Status",
+        "GoodPracticeStatusEnum": "rumbo.practices.models.GoodPractice.Status",
+        "DatePrecisionEnum": "rumbo.plans.models.activity.Activity.Precision",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

@@ -15,6 +15,8 @@ urlpatterns += i18n_patterns(
     path("", include("rumbo.plans.urls")),
     path("", include("rumbo.tracking.urls")),
     path("", include("rumbo.indicators.urls")),
+    path("", include("rumbo.practices.urls")),
+    path("", include("rumbo.meetings.urls")),
     prefix_default_language=True,
 )
 

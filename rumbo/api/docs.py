@@ -30,6 +30,10 @@ RESOURCES = {
     "indicators": _("Indicators of plans: their design, disaggregations and targets."),
     "indicator-values": _("Values reported for indicators, and their review."),
     "indicator-figures": _("Figures of indicators: by period, against targets, by category."),
+    "meetings": _(
+        "Meetings and events of the bodies: dates, place, agenda, participants by sex, documents."
+    ),
+    "good-practices": _("Good practices: submitted by any participant, reviewed, published."),
 }
 # What an operation does, by the end of its operationId.
 ACTIONS = {
@@ -45,6 +49,10 @@ ACTIONS = {
     "targets_retrieve": _("The target table"),
     "targets_update": _("Replace the target table (send the version you read)"),
     "figures_retrieve": _("Figures: by period, total, targets and breakdown"),
+    "accept_create": _("Accept (the secretariat)"),
+    "schedule_create": _("Schedule the publication for a date"),
+    "publish_create": _("Publish now"),
+    "resubmit_create": _("Send back for review after the changes asked for"),
 }
 
 

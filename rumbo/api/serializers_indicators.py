@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -16,12 +17,14 @@ from rumbo.core.i18n import bilingual
 from rumbo.indicators import computed, periods
 from rumbo.indicators.aggregation import Figure
 from rumbo.indicators.cell import Cell
-from rumbo.indicators.models import Dimension, Indicator, Measurement
+from rumbo.indicators.models import Dimension, Indicator, Measurement, MeasurementFile
 from rumbo.indicators.selectors import dimensions_for, indicators_for
 from rumbo.organisations.models import Organisation
 from rumbo.organisations.selectors import organisations_for
 from rumbo.plans.models import Activity, Plan, PlanElement
 from rumbo.plans.selectors import activities_queryset, elements_for, plans_for
+
+from .serializers_tracking import EvidenceSerializer
 
 NUMBER: dict[str, Any] = {"max_digits": 20, "decimal_places": 4}
 OPTIONAL_NUMBER: dict[str, Any] = {**NUMBER, "required": False, "allow_null": True}
@@ -288,6 +291,18 @@ class PartSerializer(serializers.Serializer):
     denominator = serializers.DecimalField(**OPTIONAL_NUMBER)
 
 
+class MeasurementFileSerializer(EvidenceSerializer):
+    """An evidence file of a value (as visible as the value)."""
+
+    url = serializers.SerializerMethodField(
+        help_text="Where to download the file (as visible as its value)."
+    )
+
+    @extend_schema_field(serializers.CharField())
+    def get_url(self, evidence: MeasurementFile) -> str:  # type: ignore[override]
+        return reverse("measurement_file_download", kwargs={"pk": evidence.pk})
+
+
 class MeasurementSerializer(serializers.ModelSerializer):
     indicator = serializers.IntegerField(source="indicator_id", read_only=True)
     plan = serializers.CharField(source="indicator.plan.code", read_only=True)
@@ -296,6 +311,9 @@ class MeasurementSerializer(serializers.ModelSerializer):
         source="country.code", read_only=True, allow_null=True, help_text="null: the region"
     )
     parts = PartSerializer(many=True, read_only=True)
+    files = MeasurementFileSerializer(
+        many=True, read_only=True, help_text="Evidence files: name, size, download URL."
+    )
 
     class Meta:
         model = Measurement
@@ -315,6 +333,7 @@ class MeasurementSerializer(serializers.ModelSerializer):
             "comment",
             "breakdown_note",
             "parts",
+            "files",
             "review_comment",
             "design",
             "submitted_at",

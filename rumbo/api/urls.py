@@ -2,7 +2,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from . import docs, views, views_indicators, views_tracking
+from . import docs, views, views_indicators, views_meetings, views_practices, views_tracking
 
 router = DefaultRouter()
 router.register("plans", views.PlanViewSet, basename="plan")
@@ -21,6 +21,8 @@ router.register(
 router.register(
     "indicator-figures", views_indicators.IndicatorFigureViewSet, basename="indicator-figure"
 )
+router.register("good-practices", views_practices.GoodPracticeViewSet, basename="good-practice")
+router.register("meetings", views_meetings.MeetingViewSet, basename="meeting")
 
 urlpatterns = [
     path("", docs.api_home, name="api-home"),  # the page for people, in their language

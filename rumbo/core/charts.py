@@ -89,10 +89,11 @@ def _formatter(
     values: Sequence[Decimal], *, percent: bool = False, unit: str = ""
 ) -> Callable[[Decimal | None], str]:
     lang, places = active_language(), _places(values)
+    missing = _("no data")  # looked up once: a chart writes it for every empty point
 
     def fmt(value: Decimal | None) -> str:
         if value is None:
-            return _("no data")
+            return missing
         return format_number(value, lang, places=places, percent=percent, unit=unit)
 
     return fmt

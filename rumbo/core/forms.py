@@ -55,7 +55,7 @@ class LocalizedDecimalField(forms.DecimalField):
         if isinstance(value, Decimal):
             return value
         try:
-            return parse_decimal(str(value))
+            return parse_decimal(str(value), current_language())
         except ValueError:
             raise ValidationError(self.error_messages["invalid"], code="invalid") from None
 

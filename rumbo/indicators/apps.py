@@ -1,4 +1,8 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db import DEFAULT_DB_ALIAS
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
@@ -13,3 +17,13 @@ class IndicatorsConfig(AppConfig):
 
         register_rules()
         home.register()
+        post_migrate.connect(_fill_totals, sender=self)
+
+
+def _fill_totals(sender: AppConfig, **kwargs: Any) -> None:
+    """After the schema is up to date: the stored whole-plan figures of indicators that have
+    approved values and none stored yet (values approved before figures were stored)."""
+    from .totals import fill_missing
+
+    if kwargs.get("using", DEFAULT_DB_ALIAS) == DEFAULT_DB_ALIAS:
+        fill_missing()

@@ -34,7 +34,7 @@ from rumbo.plans.models.activity import OPEN, is_overdue, overdue_q
 from rumbo.plans.selectors import activities_queryset, plans_for
 from rumbo.tracking.summary import StatusCounts
 
-from .aggregation import Figure, by_country, figures
+from .aggregation import Figure, by_country, figures, overview
 from .cell import Cell
 from .models import Indicator
 from .selectors import dimensions_for, indicators_for
@@ -164,6 +164,12 @@ def status_table(groups: dict[Any, ActivityFigures], names: dict[Any, str], capt
 def plan_indicators(user: Any, plans: Iterable[Plan] | Plan) -> QuerySet[Indicator]:
     chosen = [plans] if isinstance(plans, Plan) else list(plans)
     return indicators_for(user).filter(plan__in=chosen).order_by("plan__code", "order", "code")
+
+
+def overview_indicators(user: Any, plans: Iterable[Plan] | Plan) -> QuerySet[Indicator]:
+    """The indicators of an overview: their plan, nothing prefetched (their figures and
+    targets are read in bulk by `overview`)."""
+    return plan_indicators(user, plans).prefetch_related(None)
 
 
 def member_countries(user: Any) -> list[Organisation]:
@@ -399,7 +405,7 @@ def plan_table(user: Any, plan: Plan, name: str) -> Table:
         acts = activity_figures(user, activities_queryset(user).filter(plan=plan))[None]
         return status_chart(acts, _("Activities by status")).table
     if name == "indicators":
-        figs = figures(user, plan_indicators(user, plan), with_breakdown=False)
+        figs = overview(user, overview_indicators(user, plan))
         return overview_table(figs, _("Indicators"))
     return _indicator_table(user, plan_indicators(user, plan), name)
 
@@ -440,10 +446,10 @@ def body_dashboard(user: Any, body: Body, *, page: Any = 1) -> BodyDashboard:
     plans = _body_plans(user, body)
     groups, by_plan = _by_plan(user, body, plans)
     chart = status_chart(groups[None], _("Activities by status"))
-    shown_page = Paginator(plan_indicators(user, plans), ROWS_PER_PAGE).get_page(page)
-    figs = figures(user, list(shown_page.object_list), with_breakdown=False)
-    overview = overview_table(figs, _("Indicators of the group's plans"), with_plan=True)
-    return BodyDashboard(body, plans, groups[None], chart, by_plan, shown_page, overview)
+    shown_page = Paginator(overview_indicators(user, plans), ROWS_PER_PAGE).get_page(page)
+    figs = overview(user, list(shown_page.object_list))
+    table = overview_table(figs, _("Indicators of the group's plans"), with_plan=True)
+    return BodyDashboard(body, plans, groups[None], chart, by_plan, shown_page, table)
 
 
 def body_table(user: Any, body: Body, name: str) -> Table:
@@ -454,6 +460,6 @@ def body_table(user: Any, body: Body, name: str) -> Table:
     if name == "plans":
         return _by_plan(user, body, plans)[1]
     if name == "indicators":
-        figs = figures(user, plan_indicators(user, plans), with_breakdown=False)
+        figs = overview(user, overview_indicators(user, plans))
         return overview_table(figs, _("Indicators of the group's plans"), with_plan=True)
     raise Http404

@@ -188,7 +188,12 @@ def gaps_of(
     ended = _ended(spans, today)
     unique = {id(found): found for found in ended.values()}.values()
     codes = {p.code for found in unique for p in found}
-    given = values_queryset(user).filter(country=country, period__in=codes)
+    # A draft, or a value returned for correction, is not reported yet: still missing.
+    given = values_queryset(user).filter(
+        country=country,
+        period__in=codes,
+        status__in=[Measurement.Status.SUBMITTED, Measurement.Status.APPROVED],
+    )
     counted = dict(
         given.filter(indicator__reported_by=Indicator.Reporter.COUNTRIES)
         .order_by()

@@ -5,10 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.urls import reverse
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from rumbo.core.i18n import current_language
+from rumbo.core.numbers import plain
+from rumbo.core.tables import format_number
 from rumbo.organisations.models import Organisation
 
 from .cell import Cell
@@ -20,19 +21,22 @@ REGION = "region"
 
 
 # Showing numbers ------------------------------------------------------------------------------
+def plain_number(value: Decimal | None, *, percent: bool = False, unit: str = "") -> str:
+    """A number as the page's language writes it, without the zeros of a column's scale."""
+    if value is None:
+        return ""
+    return format_number(plain(value), current_language(), percent=percent, unit=unit)
+
+
 def shown(indicator: Indicator, value: Decimal | None) -> str:
     """A figure as the page's language writes it, with its unit ("1.234,5", "45 %")."""
     if value is None:
         return ""
     if indicator.unit == Unit.YES_NO:
         return _("Yes") if value else _("No")
-    plain = value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
-    text = number_format(plain, use_l10n=True, force_grouping=True)
-    if indicator.unit == Unit.PERCENT:
-        return f"{text} %"
-    if indicator.unit == Unit.MONEY and indicator.currency:
-        return f"{text} {indicator.currency}"
-    return text
+    # As the dashboards and downloads write it (one way per language: es "1.234,5").
+    unit = indicator.currency if indicator.unit == Unit.MONEY else ""
+    return plain_number(value, percent=indicator.unit == Unit.PERCENT, unit=unit)
 
 
 def shown_cell(indicator: Indicator, cell: Cell | None) -> str:
@@ -52,7 +56,7 @@ def measurement_text(m: Measurement) -> str:
     if ind.unit == Unit.TEXT:
         return m.text
     if ind.unit == Unit.PERCENT and m.denominator:
-        num, den = (shown(ind, n).removesuffix(" %") for n in (m.numerator, m.denominator))
+        num, den = (plain_number(n) for n in (m.numerator, m.denominator))
         return f"{shown(ind, m.value)} ({num}/{den})"
     return shown(ind, m.value)
 

@@ -23,23 +23,18 @@ from rumbo.core.forms import (
     bind_version,
 )
 from rumbo.core.i18n import bilingual
+from rumbo.core.numbers import plain
 from rumbo.plans.models import Plan
 from rumbo.plans.selectors import activities_queryset, elements_for
+from rumbo.tracking.forms import MultipleFileField
 
 from . import computed, periods
-from .models import Category, Dimension, Indicator, Measurement
+from .models import Category, Dimension, Indicator, Measurement, MeasurementFile
 from .selectors import dimensions_for
 from .services import ValueInput
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 Unit = Indicator.Unit
-
-
-def _plain(value: Decimal | None) -> Decimal | None:
-    """A stored number without the database's trailing zeros ("12.5", not "12.5000")."""
-    if value is None:
-        return None
-    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
 GROUPED = re.compile(r"^\d{1,3}(?:([.,])\d{3})(?:\1\d{3})*$")
@@ -67,9 +62,9 @@ def _reason_field(help_text: Any) -> forms.CharField:
 
 class IndicatorForm(BilingualFormMixin, forms.ModelForm):
     version = VersionField()
-    rule = forms.ChoiceField(label=_("computed from"), required=False)
+    rule = forms.ChoiceField(label=capfirst(_("computed from")), required=False)
     baseline_value = LocalizedDecimalField(
-        label=_("baseline"), required=False, max_digits=20, decimal_places=4
+        label=capfirst(_("baseline")), required=False, max_digits=20, decimal_places=4
     )
     reason = _reason_field(
         _(
@@ -108,6 +103,8 @@ class IndicatorForm(BilingualFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, plan: Plan, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.instance.plan = plan
+        if self.instance.baseline_value is not None:  # "1234,5", not "1234,5000"
+            self.initial["baseline_value"] = plain(self.instance.baseline_value)
         querysets = {
             "result": plan.results.all(),
             "element": elements_for(user).filter(plan=plan),
@@ -163,7 +160,7 @@ class TargetsForm(forms.Form):
                 required=False,
                 max_digits=20,
                 decimal_places=4,
-                initial=_plain(regional.get(p.code)),
+                initial=plain(regional.get(p.code)),
             )
         self.fields["version"].initial = indicator.version
         self.fields["version"].required = True
@@ -225,11 +222,13 @@ class ValueForm(forms.Form):
         indicator: Indicator,
         dimensions: Iterable[Dimension],
         measurement: Measurement | None = None,
+        can_change_files: bool = True,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.indicator = indicator
         self.measurement = measurement
+        self.can_change_files = can_change_files
         unit = indicator.unit
         number: dict[str, Any] = {"required": False, "max_digits": 20, "decimal_places": 4}
         if unit == Unit.PERCENT:
@@ -271,6 +270,7 @@ class ValueForm(forms.Form):
             **text,
         )
         self.fields["comment"] = forms.CharField(label=capfirst(_("comment")), **text)
+        self._add_files(measurement)
         self.fields["reason"] = _reason_field(
             _("Needed to change an approved value, or one in a locked period.")
         )
@@ -278,6 +278,33 @@ class ValueForm(forms.Form):
             self.fields["version"].initial = measurement.version
             self.fields["version"].required = True
             self._set_initial(measurement)
+
+    def _add_files(self, measurement: Measurement | None) -> None:
+        """The files to attach, and a box to remove each attached one (where the person may
+        change the value's files)."""
+        self.attached = list(measurement.files.all()) if measurement is not None else []
+        if not self.can_change_files:
+            return
+        self.fields["files"] = MultipleFileField(
+            label=_("Evidence files"),
+            required=False,
+            help_text=_("Reports, lists of participants, photos… up to 20 MB each."),
+        )
+        if self.attached:
+            self.fields["remove_files"] = forms.TypedMultipleChoiceField(
+                label=_("Remove"),
+                choices=[(f.pk, f.name) for f in self.attached],
+                coerce=int,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+
+    def attached_files(self) -> list[tuple[MeasurementFile, Any]]:
+        """Each attached file with its remove box (None where it cannot be removed)."""
+        if "remove_files" not in self.fields:
+            return [(f, None) for f in self.attached]
+        boxes = {str(box.data["value"]): box for box in self["remove_files"]}
+        return [(f, boxes.get(str(f.pk))) for f in self.attached]
 
     def _add_breakdown(self, dimensions: Iterable[Dimension]) -> None:
         number: dict[str, Any] = {"required": False, "max_digits": 20, "decimal_places": 4}
@@ -309,15 +336,15 @@ class ValueForm(forms.Form):
             self.initial["value"] = "" if m.value is None else str(int(m.value))
         else:
             for name in ("value", "numerator", "denominator"):
-                self.initial[name] = _plain(getattr(m, name))
+                self.initial[name] = plain(getattr(m, name))
         for name in ("text", "evidence", "comment", "breakdown_note"):
             self.initial[name] = getattr(m, name)
         for part in m.parts.all():
             if self.indicator.unit == Unit.PERCENT:
-                self.initial[f"part_{part.category_id}_numerator"] = _plain(part.numerator)
-                self.initial[f"part_{part.category_id}_denominator"] = _plain(part.denominator)
+                self.initial[f"part_{part.category_id}_numerator"] = plain(part.numerator)
+                self.initial[f"part_{part.category_id}_denominator"] = plain(part.denominator)
             else:
-                self.initial[f"part_{part.category_id}"] = _plain(part.value)
+                self.initial[f"part_{part.category_id}"] = plain(part.value)
 
     def breakdown(self) -> list[BreakdownGroup]:
         """The groups with their bound fields, for the template."""

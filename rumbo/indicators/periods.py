@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from django.utils.translation import gettext as _
@@ -115,10 +116,17 @@ def of_date(day: dt.date, kind: str) -> Period:
 def periods_between(first_year: int, last_year: int, kind: str) -> list[Period]:
     """Every period of `kind` (year, semester, quarter, plan) from the first year to the
     last, in order."""
+    return list(_between(first_year, last_year, kind))
+
+
+@lru_cache(maxsize=256)
+def _between(first_year: int, last_year: int, kind: str) -> tuple[Period, ...]:
+    """Worked out once per span and kind: an overview of hundreds of indicators asks for the
+    same few spans again and again (periods are immutable)."""
     if kind not in ("year", "semester", "quarter", "plan"):
         raise PeriodError(kind)
     if kind == "plan":
-        return [parse(WHOLE_PLAN, plan_years=(first_year, last_year))]
+        return (parse(WHOLE_PLAN, plan_years=(first_year, last_year)),)
     out: list[Period] = []
     for year in range(first_year, last_year + 1):
         if kind == "year":
@@ -126,7 +134,7 @@ def periods_between(first_year: int, last_year: int, kind: str) -> list[Period]:
         else:
             letter = "S" if kind == "semester" else "Q"
             out.extend(parse(f"{year}-{letter}{n}") for n in range(1, 12 // _MONTHS[kind] + 1))
-    return out
+    return tuple(out)
 
 
 def sort_key(code: str) -> tuple[dt.date, int]:

@@ -1,5 +1,5 @@
-"""The computed indicators Rumbo counts from plans and follow-up. Meetings, good practices and
-countries reporting follow-up of recommendations register their rules with those records."""
+"""The computed indicators Rumbo counts from its own records: plans, follow-up, meetings and
+good practices (and countries reporting follow-up of recommendations, with those records)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,12 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from rumbo.meetings.models import Meeting
+from rumbo.meetings.selectors import meetings_for
+from rumbo.organisations.models import Body
 from rumbo.plans.models import Activity, Plan
 from rumbo.plans.selectors import activities_queryset, status_changes_for
+from rumbo.practices.selectors import published_practices
 from rumbo.tracking.selectors import concept_notes_for
 
 from .computed import Rule, register
@@ -55,6 +59,33 @@ def concept_notes_approved(user: Any, ind: Indicator, country_id: int | None) ->
     ]
 
 
+def meetings_held(user: Any, ind: Indicator, country_id: int | None) -> Iterable[dt.date]:
+    """Meetings and events held by the plan's working group (a plan of the whole process:
+    by every working group), as the viewer sees them, dated by their first day; for a
+    country, those it took part in. A meeting without a date is not counted."""
+    found = meetings_for(user).filter(status=Meeting.Status.HELD, start_date__isnull=False)
+    owner = ind.plan.owner_body
+    if owner is not None and owner.kind == Body.Kind.WORKING_GROUP:
+        found = found.filter(body=owner)
+    else:
+        found = found.filter(body__kind=Body.Kind.WORKING_GROUP)
+    if country_id is not None:
+        found = found.filter(participants__organisation_id=country_id).distinct()
+    return [day for day in found.values_list("start_date", flat=True) if day is not None]
+
+
+def good_practices_published(
+    user: Any, ind: Indicator, country_id: int | None
+) -> Iterable[dt.date]:
+    """Published good practices (public ones: the same for every viewer), dated by their
+    publication; for a country, those tagged with it. Not limited to the indicator's plan:
+    a practice is the region's, not a plan's."""
+    found = published_practices(user)
+    if country_id is not None:
+        found = found.filter(countries=country_id)
+    return [day for day in found.values_list("publish_on", flat=True) if day is not None]
+
+
 def register_rules() -> None:
     register(
         Rule(
@@ -76,5 +107,29 @@ def register_rules() -> None:
                 "Presidency Pro-Tempore, counted in the period of their approval."
             ),
             concept_notes_approved,
+        )
+    )
+    register(
+        Rule(
+            "meetings_held",
+            _("Meetings held by working groups"),
+            _(
+                "Meetings and events held by the plan's working group (for a plan of the "
+                "whole process, by every working group), counted in the period of their first "
+                "day; for a country, those it took part in."
+            ),
+            meetings_held,
+        )
+    )
+    register(
+        Rule(
+            "good_practices_published",
+            _("Good practices published"),
+            _(
+                "Good practices published on Rumbo (of any participant, civil society "
+                "included, after the secretariat's review), counted in the period of their "
+                "publication; for a country, those about it."
+            ),
+            good_practices_published,
         )
     )

@@ -24,6 +24,7 @@ from .models import (
     Indicator,
     IndicatorDesign,
     Measurement,
+    MeasurementFile,
     MeasurementPart,
     PeriodLock,
     Target,
@@ -77,17 +78,31 @@ def values_queryset(
 
 
 def measurements_for(user: Any, *, approved_only: bool = False) -> QuerySet[Measurement]:
+    """The values a person may see, with their country, breakdown and evidence files (a
+    value's files are as visible as the value)."""
     return values_queryset(user, approved_only=approved_only).prefetch_related(
         Prefetch("country", queryset=organisations_for(user)),
         Prefetch(
             "parts",
             queryset=MeasurementPart.objects.select_related("category__dimension"),
         ),
+        Prefetch("files", queryset=MeasurementFile.objects.order_by("uploaded_at", "id")),
     )
 
 
 def get_measurement_for(user: Any, pk: int) -> Measurement:
     return get_object_or_404(measurements_for(user).select_related("indicator__plan"), pk=pk)
+
+
+def measurement_files_for(user: Any) -> QuerySet[MeasurementFile]:
+    """The evidence files a person may download: those of the values they see."""
+    return MeasurementFile.objects.filter(measurement__in=values_queryset(user))
+
+
+def get_measurement_file_for(user: Any, pk: int) -> MeasurementFile:
+    """One evidence file of a value, or 404: the same for a file that does not exist and one
+    whose value the person may not see."""
+    return get_object_or_404(measurement_files_for(user), pk=pk)
 
 
 def designs_of(indicator: Indicator) -> dict[int, IndicatorDesign]:

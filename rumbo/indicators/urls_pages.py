@@ -3,7 +3,7 @@ forms that report a value, the focal point's list and the secretariat's review."
 
 from django.urls import URLPattern, URLResolver, path
 
-from . import views, views_values
+from . import views, views_files, views_values
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("plans/<slug:code>/indicators/", views.indicator_list, name="indicator_list"),
@@ -19,6 +19,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "indicators/<id:pk>/values/<str:period>/<slug:country>/",
         views_values.value_edit,
         name="value_edit",
+    ),
+    path(
+        "indicators/files/<id:pk>/",
+        views_files.measurement_file_download,
+        name="measurement_file_download",
     ),
     path(
         "indicator-values/<id:pk>/<slug:action>/",

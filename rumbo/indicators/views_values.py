@@ -57,8 +57,16 @@ def value_edit(request: HttpRequest, pk: int, period: str, country: str) -> Http
     found = found.filter(country=place) if place else found.filter(country__isnull=True)
     m = found.first()
     dims = dimensions_for(user).filter(pk__in=[d.pk for d in ind.dimensions.all()])
-    form = ValueForm(request.POST or None, indicator=ind, dimensions=dims, measurement=m)
     locked = is_locked(ind.plan, period)
+    form = ValueForm(
+        request.POST or None,
+        request.FILES or None,
+        indicator=ind,
+        dimensions=dims,
+        measurement=m,
+        # Files change with the value, under its rules: in a locked period, the secretariat's.
+        can_change_files=not locked or can_review_values(user),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             saved = services.measurement_save(
@@ -69,6 +77,8 @@ def value_edit(request: HttpRequest, pk: int, period: str, country: str) -> Http
                 given=form.value_input(),
                 expected_version=form.cleaned_data.get("version"),
                 reason=form.cleaned_data.get("reason", ""),
+                files=form.cleaned_data.get("files") or [],
+                remove_files=form.cleaned_data.get("remove_files") or [],
             )
             if "submit" in request.POST and saved.status in (Status.DRAFT, Status.RETURNED):
                 services.measurement_submit(

@@ -27,6 +27,7 @@ from rumbo.core.i18n import LANGS
 from rumbo.core.models import AuditEvent
 from rumbo.core.visibility import Visibility
 from rumbo.indicators.models import Category, Dimension, ExpectedResult, Indicator
+from rumbo.meetings.models import AgendaItem, Meeting, Participation
 from rumbo.organisations.models import Body, Organisation
 from rumbo.plans.models import (
     Activity,
@@ -340,6 +341,7 @@ class Loader:
         docs.sort(key=lambda item: (item[1].get("parent") is not None, item[0].name))
         for path, doc in docs:
             self.load_plan(path.name, doc)
+        self.load_meetings(self.data_dir / "meetings.yaml")
         return self.report
 
     def load_organisations(self, path: Path) -> None:
@@ -389,6 +391,78 @@ class Loader:
             if obj is not None:
                 self.bodies[obj.code] = obj
             self.report.count("bodies", created)
+
+    def load_meetings(self, path: Path) -> None:
+        """Meetings and events the documents name, with their agenda and participants."""
+        if not path.exists():
+            return
+        doc = _read(path)
+        self.source = path.name
+        for i, row in enumerate(doc.get("meetings", [])):
+            where = f"{path.name}: meetings[{i}]"
+            start, start_precision = _when(row.get("start"), f"{where}.start", end=False)
+            end, end_precision = _when(row.get("end"), f"{where}.end", end=True)
+            values = {
+                "body": self.body(str(row["body"]), where) if row.get("body") else None,
+                "kind": _choice(row.get("kind", "meeting"), Meeting.Kind, where),
+                "status": _choice(row.get("status", "not_reported"), Meeting.Status, where),
+                "start_date": start,
+                "start_precision": start_precision,
+                "end_date": end,
+                "end_precision": end_precision,
+                "modality": _choice(row["modality"], Meeting.Modality, where)
+                if row.get("modality")
+                else "",
+                "visibility": VISIBILITY[row.get("visibility", "public")],
+                **_translated(
+                    title=_text(row.get("title"), f"{where}.title", required=True),
+                    place=_text(row.get("place"), f"{where}.place"),
+                    participants_note=_text(row.get("participants_note"), f"{where}.note"),
+                    minutes=_text(row.get("minutes"), f"{where}.minutes"),
+                    source=_text(row.get("source"), f"{where}.source", required=True),
+                ),
+            }
+            agenda = [
+                (_text(item.get("title"), f"{where}.agenda[{k}]", required=True), item)
+                for k, item in enumerate(row.get("agenda") or [])
+            ]
+            people = self.org_list(row.get("participants"), f"{where}.participants")
+
+            def set_agenda(m: Meeting, agenda: list[Any] = agenda) -> None:
+                AgendaItem.objects.filter(meeting=m).delete()
+                AgendaItem.objects.bulk_create(
+                    AgendaItem(
+                        meeting=m,
+                        order=k,
+                        title_es=t["es"],
+                        title_en=t["en"],
+                        proposed=bool(item.get("proposed")),
+                    )
+                    for k, (t, item) in enumerate(agenda)
+                )
+
+            def set_people(m: Meeting, people: list[Organisation] = people) -> None:
+                Participation.objects.filter(meeting=m).delete()
+                Participation.objects.bulk_create(
+                    Participation(meeting=m, organisation=org, order=k)
+                    for k, org in enumerate(people)
+                )
+
+            # As Meeting.audit_extra writes them (counts by sex: not given by the documents).
+            seen_agenda = [[t["es"], t["en"], bool(item.get("proposed"))] for t, item in agenda]
+            seen_people = [[org.code, None, None, None, None] for org in people]
+            _, created = self.merge(
+                Meeting,
+                {"code": str(row["code"])},
+                values,
+                where,
+                key=str(row["code"]),
+                related={
+                    "agenda": (seen_agenda, set_agenda),
+                    "participants": (seen_people, set_people),
+                },
+            )
+            self.report.count("meetings", created)
 
     def load_reference(self, path: Path) -> None:
         doc = _read(path)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from decimal import Decimal
 from typing import TYPE_CHECKING, ClassVar
 
@@ -11,6 +10,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from rumbo.core.files import RandomName
 from rumbo.core.models import TimeStampedModel, VersionedModel
 from rumbo.core.visibility import Visibility
 from rumbo.plans.models import Activity
@@ -198,7 +198,7 @@ def evidence_path(instance: Evidence, filename: str) -> str:
     """Where an evidence file is stored: a random name, never the uploaded one (which stays in
     `Evidence.name` for the download), so that nothing about a file can be guessed from its
     record, its activity or its author."""
-    return f"evidence/{secrets.token_hex(16)}"
+    return RandomName("evidence")(instance, filename)
 
 
 class Evidence(models.Model):

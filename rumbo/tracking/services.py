@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Mapping, Sequence
-from typing import Any, cast
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol, TypeVar, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Field
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -239,13 +240,37 @@ def apply_note_to_activity(*, actor: Any, note: ConceptNote) -> Activity:
     )
 
 
-def evidence_store(files: Sequence[UploadedFile]) -> list[Evidence]:
-    """Write each file under a new random name (see `models.evidence_path`); the rows are
-    not saved yet. If one write fails, those already written are deleted."""
-    stored: list[Evidence] = []
+class StoredFile(Protocol):
+    """A record of an uploaded file (Evidence, or another app's): the file under a random
+    name, and the name and size it was uploaded with."""
+
+    file: FieldFile
+    name: str
+    size: int
+
+
+StoredT = TypeVar("StoredT", bound=StoredFile)
+
+
+def evidence_check_sizes(files: Sequence[UploadedFile], *, field: str = "files") -> None:
+    """Refuse, naming `field`, any file larger than MAX_EVIDENCE_BYTES."""
+    for upload in files:
+        if upload.size and upload.size > MAX_EVIDENCE_BYTES:
+            raise ValidationError(
+                {field: _("%(name)s is larger than 20 MB.") % {"name": upload.name}}
+            )
+
+
+def evidence_store(
+    files: Sequence[UploadedFile], *, model: Callable[..., StoredT]
+) -> list[StoredT]:
+    """Write each file under a new random name (the `upload_to` of the model's `file`); the
+    rows (instances of `model`) are not saved yet. If one write fails, those already written
+    are deleted."""
+    stored: list[StoredT] = []
     try:
         for upload in files:
-            evidence = Evidence(name=(upload.name or "")[:255], size=upload.size or 0)
+            evidence = model(name=(upload.name or "")[:255], size=upload.size or 0)
             evidence.file.save(upload.name or "evidence", upload, save=False)
             stored.append(evidence)
     except BaseException:
@@ -254,7 +279,7 @@ def evidence_store(files: Sequence[UploadedFile]) -> list[Evidence]:
     return stored
 
 
-def evidence_discard(evidence: Sequence[Evidence]) -> None:
+def evidence_discard(evidence: Sequence[StoredFile]) -> None:
     """Delete the files of evidence that will not be recorded."""
     for item in evidence:
         if item.file.name:
@@ -277,11 +302,7 @@ def progress_update_create(
     earlier = _same_update(actor, activity, data, submission_key)
     if earlier is not None:
         raise AlreadyRecorded(earlier)
-    for upload in files:
-        if upload.size and upload.size > MAX_EVIDENCE_BYTES:
-            raise ValidationError(
-                {"files": _("%(name)s is larger than 20 MB.") % {"name": upload.name}}
-            )
+    evidence_check_sizes(files)
     # The files are written before the transaction and deleted if it fails, rather than
     # written in on_commit, because a row must never point at a missing file: written after
     # the commit, a file that fails to be written (disk full, a crash or a restart between the
@@ -292,7 +313,7 @@ def progress_update_create(
     # that no row points at, when the process dies before the commit or when a caller's own
     # transaction rolls back after this one: it is never served (files are served only through
     # their rows) and the scheduled cleaning (`tracking.uploads`) deletes it within the hour.
-    evidence = evidence_store(files)
+    evidence = evidence_store(files, model=Evidence)
     try:
         return _progress_update_record(
             actor=actor,

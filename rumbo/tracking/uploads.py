@@ -13,10 +13,12 @@ import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.core.files.storage import Storage, default_storage
+from django.db import models
 from django.utils import timezone
 
-from .models import Evidence, ImportSession
+from .models import ImportSession
 
 # How long an uploaded workbook is kept after its import was previewed: long enough to come
 # back for the marked workbook or to apply it, short enough that junk does not pile up.
@@ -24,8 +26,10 @@ IMPORTS_KEPT = dt.timedelta(days=14)
 # A file younger than this is never taken for an orphan: its record may still be on its way
 # (written first, then recorded in a transaction that may take a while).
 GRACE = dt.timedelta(hours=1)
-# The folders whose files belong to records (evidence, uploaded workbooks).
-FOLDERS = ("evidence", "imports")
+# The folders whose files belong to records (evidence of progress updates and of indicator
+# values, uploaded workbooks). Whatever app a record belongs to, a file any record's file field
+# points at is kept (see `_referenced`).
+FOLDERS = ("evidence", "imports", "value-evidence", "practice-files", "meeting-documents")
 
 
 @dataclass
@@ -56,23 +60,40 @@ def clean_imports(*, older_than: dt.timedelta = IMPORTS_KEPT) -> int:
     return len(old)
 
 
+def _file_fields() -> list[tuple[type[models.Model], str]]:
+    """Every file field of every installed model (this app cannot name the others' models)."""
+    return [
+        (model, field.name)
+        for model in apps.get_models()
+        for field in model._meta.concrete_fields
+        if isinstance(field, models.FileField)
+    ]
+
+
+def _referenced(name: str | None = None) -> set[str]:
+    """The stored names records point at; with `name`, only that one if any record does."""
+    found: set[str] = set()
+    for model, field in _file_fields():
+        rows = model._default_manager.exclude(**{field: ""})
+        if name is not None:
+            rows = rows.filter(**{field: name})
+        found |= set(rows.values_list(field, flat=True))
+    return found
+
+
 def clean_orphan_files(*, grace: dt.timedelta = GRACE, storage: Storage | None = None) -> int:
-    """Delete the files of the evidence and import folders that no record points at and that
+    """Delete the files of the record folders (`FOLDERS`) that no record points at and that
     are older than `grace`."""
     storage = storage or default_storage
     cutoff = timezone.now() - grace
-    kept = set(Evidence.objects.values_list("file", flat=True))
-    kept |= set(ImportSession.objects.exclude(upload="").values_list("upload", flat=True))
+    kept = _referenced()
     deleted = 0
     for folder in FOLDERS:
         for name in _files(storage, folder):
             if name in kept or storage.get_modified_time(name) >= cutoff:
                 continue
             # Looked up again: a record may have been saved since the list was read.
-            if (
-                Evidence.objects.filter(file=name).exists()
-                or ImportSession.objects.filter(upload=name).exists()
-            ):
+            if _referenced(name):
                 continue
             storage.delete(name)
             deleted += 1

@@ -3,6 +3,7 @@ served: its names are random, but only this view applies visibility)."""
 
 from __future__ import annotations
 
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.views.decorators.http import require_safe
@@ -14,15 +15,21 @@ from .evidence import content_type_for, get_evidence_for
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     """The file, streamed as an attachment under the name it was uploaded with."""
     evidence = get_evidence_for(request.user, pk)
+    return attachment_response(evidence.file, evidence.name)
+
+
+def attachment_response(file: FieldFile, name: str) -> FileResponse:
+    """A stored file (already checked visible by the caller), streamed as an attachment under
+    `name`, the name it was uploaded with, never rendered nor kept by a shared cache."""
     try:
-        handle = evidence.file.storage.open(evidence.file.name or "", "rb")
+        handle = file.storage.open(file.name or "", "rb")
     except (FileNotFoundError, ValueError) as exc:
         raise Http404 from exc
     response = FileResponse(
         handle,
         as_attachment=True,
-        filename=evidence.name or "evidence",
-        content_type=content_type_for(evidence.name),
+        filename=name or "evidence",
+        content_type=content_type_for(name),
     )
     # What one person may download is not for a shared cache to give another.
     patch_cache_control(response, private=True, no_cache=True)

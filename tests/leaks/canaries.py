@@ -22,14 +22,18 @@ from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from rumbo.core.services import audited_create
+from rumbo.core.services import audited_create, audited_update
 from rumbo.indicators import services as indicator_services
 from rumbo.indicators.models import Dimension, Indicator, Measurement
+from rumbo.meetings import services as meeting_services
+from rumbo.meetings.models import Meeting, Participation
 from rumbo.organisations.models import Body, Organisation, User
 from rumbo.plans import services as plan_services
 from rumbo.plans.models import Activity, Plan
 from rumbo.tracking import services as tracking_services
 from rumbo.tracking.models import ConceptNote, Evidence, ImportSession, ProgressUpdate
+
+from .canaries_practices import plant_practices
 
 AUTHORS = 4  # a marker level above members: authors and the secretariat only
 NOTE_STATES = ("draft", "submitted", "returned", "approved")
@@ -91,6 +95,8 @@ def plant_stage(level: int, planted: Planted, system: User) -> None:
     if level == 0:
         _plant_anchors(planted, system)
     plant_indicators(level, planted, system)
+    plant_meetings(level, planted, system)
+    plant_practices(level, planted, system)
     if level == AUTHORS:
         _plant_authors_only(planted, system)
         return
@@ -337,7 +343,8 @@ def update_ids() -> list[tuple[int, int]]:
 # with an approved value, and a public indicator attached to an element of that level. Drafts
 # and returned values are their country's and the secretariat's: Guatemala's (the focal
 # point's) at level 3, Panama's at level 4 (the focal point must not see another country's).
-# Kinds: "indicator" (pk), "measurement" (pk), "value_place" ({pk, period, country}).
+# Kinds: "indicator" (pk), "measurement" (pk), "value_place" ({pk, period, country}),
+# "value_file" (pk of a value's evidence file, at its value's level).
 MEASURED_YEARS = (2024, 2026)
 
 
@@ -364,9 +371,21 @@ def _indicator(system: User, plan: Plan, level: int, code: str, **extra: Any) ->
 
 
 def _value(
-    system: User, ind: Indicator, period: str, country: str, marker: int, status: str
+    system: User,
+    ind: Indicator,
+    period: str,
+    country: str,
+    marker: int,
+    status: str,
+    planted: Planted | None = None,
 ) -> Measurement:
+    """A value; with `planted`, an evidence file too (its name and content marked), planted
+    as a "value_file" of the value's level."""
     org = Organisation.objects.get(code=country)
+    files: list[SimpleUploadedFile] = []
+    if planted is not None:
+        name = tag(marker, "value_file")
+        files = [SimpleUploadedFile(f"{name}.txt", f"{name} content".encode())]
     m = indicator_services.measurement_save(
         actor=system,
         indicator=ind,
@@ -377,7 +396,11 @@ def _value(
             evidence=f"{tag(marker, 'measurement')} evidence",
             comment=f"{tag(marker, 'measurement')} comment",
         ),
+        files=files,
     )
+    if planted is not None:
+        for item in m.files.all():
+            planted.add("value_file", item.pk, marker)
     if status in {"submitted", "returned"}:
         m = indicator_services.measurement_submit(actor=system, measurement=m)
     if status == "returned":
@@ -414,21 +437,21 @@ def plant_indicators(level: int, planted: Planted, system: User) -> None:
         anchors["indicator"] = public
         planted.add("indicator", public.pk, 0)
         _places(planted, public, 0)
-        m = _value(system, public, "2024", "GTM", 0, "approved")
+        m = _value(system, public, "2024", "GTM", 0, "approved", planted)
         planted.add("measurement", m.pk, 0)
         return
     plan, public = anchors["measured"], anchors["indicator"]
     if level == AUTHORS:
         # Panama's work in progress: the secretariat's and Panama's only.
         for period, status in (("2025", "draft"), ("2024", "returned")):
-            m = _value(system, public, period, "PAN", AUTHORS, status)
+            m = _value(system, public, period, "PAN", AUTHORS, status, planted)
             planted.add("measurement", m.pk, AUTHORS)
         return
     vis = record_level(level)
     own = _indicator(system, plan, level, f"C{level}-IND", visibility=vis)
     planted.add("indicator", own.pk, level)
     _places(planted, own, level)
-    m = _value(system, own, "2024", "GTM", level, "approved")
+    m = _value(system, own, "2024", "GTM", level, "approved", planted)
     planted.add("measurement", m.pk, level)
     element = plan_services.element_create(
         actor=system,
@@ -443,5 +466,85 @@ def plant_indicators(level: int, planted: Planted, system: User) -> None:
     if level == 3:
         # Guatemala's draft and submitted values on the public indicator: members (the
         # focal point is Guatemala's) and the secretariat.
-        m = _value(system, public, "2025", "GTM", 3, "submitted")
+        # Its evidence file (a members-only value): never a lower role's, nor its name.
+        m = _value(system, public, "2025", "GTM", 3, "submitted", planted)
         planted.add("measurement", m.pk, 3)
+
+
+# Meetings -------------------------------------------------------------------------------------
+# Stage 0: a public meeting of the public anchor body, with a document. At each level: a
+# meeting of that level of the public anchor body (closed doors, as a working group may meet),
+# with an agenda item, place, participants note, minutes and a document, all marked; a working
+# group of that level and a meeting of it marked public (as visible as its body, no more); and
+# a participant of that level (an organisation) added to the public meeting.
+# Kinds: "meeting" (pk), "meeting_document" (pk, at its meeting's level).
+
+
+def _meeting(system: User, level: int, body: Body, visibility: int) -> tuple[Meeting, int]:
+    """A marked meeting with one marked document: (meeting, the document's pk)."""
+    marker = tag(level, "agenda")
+    meeting = meeting_services.meeting_create(
+        actor=system,
+        data={
+            "body": body,
+            "kind": Meeting.Kind.MEETING,
+            **_texts(level, "meeting", "title", "place", "participants_note", "minutes"),
+            "status": Meeting.Status.HELD,
+            "start_date": dt.date(2031, 3, 1 + level),
+            "visibility": visibility,
+        },
+        agenda=[meeting_services.AgendaEntry(f"{marker} es", f"{marker} en")],
+    )
+    name = tag(level, "meeting_document")
+    meeting = meeting_services.meeting_documents_change(
+        actor=system,
+        meeting=meeting,
+        expected_version=meeting.version,
+        files=[SimpleUploadedFile(f"{name}.txt", f"{name} content".encode())],
+    )
+    return meeting, meeting.documents.get().pk
+
+
+def plant_meetings(level: int, planted: Planted, system: User) -> None:
+    anchors = planted.anchors
+    if level == AUTHORS:
+        return
+    vis = record_level(level)
+    closed, doc = _meeting(system, level, anchors["body"], vis)
+    planted.add("meeting", closed.pk, level)
+    planted.add("meeting_document", doc, level)
+    if level == 0:
+        anchors["meeting"] = closed
+        return
+    group = audited_create(
+        actor=system,
+        instance=Body(),
+        data={
+            "code": f"C{level}-MWG",
+            "kind": Body.Kind.WORKING_GROUP,
+            **_texts(level, "body", "name"),
+        },
+    )
+    planted.add("body", group.code, level)
+    of_group, doc = _meeting(system, level, group, 0)
+    # The group is then restricted: its public meeting goes with it, at once.
+    audited_update(
+        actor=system, instance=group, data={"visibility": vis}, expected_version=group.version
+    )
+    planted.add("meeting", of_group.pk, level)
+    planted.add("meeting_document", doc, level)
+    participant = audited_create(
+        actor=system,
+        instance=Organisation(),
+        data={
+            "code": f"C{level}-MORG",
+            "kind": Organisation.Kind.OBSERVER_ORG,
+            **_texts(level, "org", "name", "acronym"),
+            "visibility": vis,
+        },
+    )
+    planted.add("organisation", participant.code, level)
+    # Added as a row (no new version of the public meeting: nothing a lower viewer sees moves).
+    Participation.objects.create(
+        meeting=anchors["meeting"], organisation=participant, order=level, women=level
+    )

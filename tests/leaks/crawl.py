@@ -67,6 +67,24 @@ ROUTES: dict[str, dict[str, str]] = {
     "indicator_review": {},
     # One record's URL named by several parameters: the kind's values are their kwargs.
     "value_edit": {"pk": "value_place", "period": "value_place", "country": "value_place"},
+    "measurement_file_download": {"pk": "value_file"},
+    "meeting_list": {},
+    "meeting_create": {},
+    "meeting_detail": {"pk": "meeting"},
+    "meeting_edit": {"pk": "meeting"},
+    "meeting_document_download": {"pk": "meeting_document"},
+    "meeting-list": {},
+    "meeting-detail": {"pk": "meeting"},
+    "practice_list": {},
+    "practice_submit": {},
+    "practice_review": {},
+    "practice_mine": {},
+    "practice_monthly": {},
+    "practice_detail": {"pk": "practice"},
+    "practice_edit": {"pk": "practice"},
+    "practice_file_download": {"pk": "practice_file"},
+    "good-practice-list": {},
+    "good-practice-detail": {"pk": "practice"},
     # API
     "api-root": {},
     "plan-list": {},
@@ -93,6 +111,12 @@ ROUTES: dict[str, dict[str, str]] = {
 }
 
 SKIPPED = {
+    "practice_step": "POST only: a review step, covered by rumbo/practices/tests",
+    "good-practice-resubmit": "POST only: a write, covered by the permission tests",
+    "good-practice-accept": "POST only: a write, covered by the permission tests",
+    "good-practice-send-back": "POST only: a write, covered by the permission tests",
+    "good-practice-schedule": "POST only: a write, covered by the permission tests",
+    "good-practice-publish": "POST only: a write, covered by the permission tests",
     "api-schema": "describes the API's shape; it holds no record",
     "logout": "logs the crawling session out (POST only)",
     "password_reset_confirm": "a one-time token mailed to one person; it names no record",
@@ -122,6 +146,8 @@ MATRIX_FILTERS = {
     "q": "text",
 }
 FILTERS: dict[str, dict[str, str]] = {
+    "practice_list": {"country": "organisation", "topic": "element"},
+    "good-practice-list": {"country": "organisation", "topic": "element"},
     "matrix": MATRIX_FILTERS,
     "matrix_export": MATRIX_FILTERS,
     "matrix-row-list": MATRIX_FILTERS,
@@ -133,6 +159,8 @@ FILTERS: dict[str, dict[str, str]] = {
     "indicator_template": {"plan": "plan", "country": "organisation"},
     "country_map": {"indicator": "indicator", "plan": "plan"},
     "indicator-value-list": {"indicator": "indicator"},
+    "meeting_list": {"body": "body"},
+    "meeting-list": {"body": "body"},
 }
 MISSING = {"code": "no-such-record", "pk": 987654321, "token": "no-such-token", "text": ""}
 

@@ -38,6 +38,8 @@ from schemathesis.specs.openapi.checks import (
 
 from rumbo.core.visibility import Visibility
 from rumbo.indicators import services as indicator_services
+from rumbo.meetings import services as meeting_services
+from rumbo.practices import services as practice_services
 from rumbo.testing.factories import IndicatorFactory
 from rumbo.tracking import services
 from rumbo.wsgi import application
@@ -151,6 +153,19 @@ def known(cast: Any, canary: Any) -> dict[str, list[Any]]:
         for indicator, comment in zip(indicators, ["Informe", "CANARY valor"], strict=True)
     ]
     indicator_services.measurement_approve(actor=se, measurement=values[0])
+    # A published practice (everyone's), and one still waiting (its organisation's only).
+    published = practice_services.practice_submit(
+        actor=cast.civil, data={"title_es": "Ventanilla única", "summary_es": "Resumen"}
+    )
+    published = practice_services.practice_accept(
+        actor=se, practice=published, expected_version=published.version
+    )
+    published = practice_services.practice_publish(
+        actor=se, practice=published, expected_version=published.version
+    )
+    waiting = practice_services.practice_submit(
+        actor=cast.civil, data={"title_es": "CANARY práctica", "summary_es": "Resumen"}
+    )
     return {
         "activities": activities,
         "matrix": activities,
@@ -161,6 +176,11 @@ def known(cast: Any, canary: Any) -> dict[str, list[Any]]:
         "organisations": ["OIM", "GTM"],
         "indicators": [indicator.pk for indicator in indicators],
         "indicator-values": [value.pk for value in values],
+        "meetings": [
+            meeting_services.meeting_create(actor=se, data={"title_es": t, "visibility": v}).pk
+            for t, v in [("Foro", Visibility.PUBLIC), ("CANARY reunión", Visibility.MEMBERS)]
+        ],
+        "good-practices": [published.pk, waiting.pk],
     }
 
 

@@ -24,6 +24,28 @@ def test_every_way_of_writing_a_number_reads_the_same(typed):
     assert parse_decimal(typed) == Decimal("15000.50")
 
 
+@pytest.mark.parametrize(
+    ("typed", "lang", "number"),
+    [
+        ("5.000", "es", "5000"),  # a Spanish amount: five thousand, never five
+        ("5,000", "en", "5000"),
+        ("5,000", "es", "5"),  # the Spanish decimal comma
+        ("5.000", "en", "5"),
+        ("1.234.567", "es", "1234567"),
+        ("1,234,567", "en", "1234567"),
+        ("1.234.567", "en", "1234567"),  # repeated: a grouping mark in either language
+        ("0.500", "es", "0.5"),  # nobody groups a leading zero
+        ("12.50", "es", "12.50"),  # two digits after the mark: decimals
+        ("1234.567", "es", "1234.567"),  # a first group of four digits: not grouped
+        ("-5.000", "es", "-5000"),
+    ],
+)
+def test_a_single_mark_followed_by_three_digits_reads_as_the_language_writes_it(
+    typed, lang, number
+):
+    assert parse_decimal(typed, lang) == Decimal(number)
+
+
 @pytest.mark.parametrize("typed", ["abc", "1,2,3", "1.2.3", "inf", "NaN", "", "12,5x"])
 def test_what_is_not_a_number_is_refused(typed):
     with pytest.raises(ValueError):
@@ -36,6 +58,7 @@ def test_what_is_not_a_number_is_refused(typed):
 )
 def test_a_number_shown_in_either_language_reads_back_unchanged(number, lang):
     assert parse_decimal(format_decimal(number, lang)) == number
+    assert parse_decimal(format_decimal(number, lang), lang) == number
 
 
 @pytest.fixture
@@ -91,3 +114,13 @@ def test_a_concept_note_budget_typed_either_way_is_kept(cast, budgeted, lang, ty
         assert client.post(edit, again).status_code == 302
         note.refresh_from_db()
         assert note.budget_amount == Decimal(expected)
+
+
+@pytest.mark.parametrize(("lang", "typed"), [("es", "5.000"), ("en", "5,000")])
+def test_a_form_reads_an_amount_grouped_as_its_language_writes_it(lang, typed):
+    from django.utils import translation
+
+    from rumbo.core.forms import LocalizedDecimalField
+
+    with translation.override(lang):
+        assert LocalizedDecimalField(max_digits=12, decimal_places=2).clean(typed) == 5000

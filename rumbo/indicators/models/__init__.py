@@ -7,6 +7,8 @@ from .design import (
     IndicatorDesign,
     Target,
 )
+from .files import MeasurementFile
+from .totals import IndicatorTotal
 from .values import Measurement, MeasurementPart, PeriodLock
 
 __all__ = [
@@ -16,7 +18,9 @@ __all__ = [
     "ExpectedResult",
     "Indicator",
     "IndicatorDesign",
+    "IndicatorTotal",
     "Measurement",
+    "MeasurementFile",
     "MeasurementPart",
     "PeriodLock",
     "Target",

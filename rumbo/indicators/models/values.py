@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from rumbo.core.models import VersionedModel
 from rumbo.core.visibility import Visibility
@@ -25,6 +26,10 @@ class MeasurementQuerySet(models.QuerySet["Measurement"]):
 
 
 if TYPE_CHECKING:
+    from django_stubs_ext.db.models.manager import RelatedManager
+
+    from .files import MeasurementFile
+
     MeasurementManager = models.Manager.from_queryset(MeasurementQuerySet)
 
 
@@ -32,10 +37,11 @@ class Measurement(VersionedModel):
     """The value of an indicator for one period and one country (no country: the region)."""
 
     class Status(models.TextChoices):
+        # "value status": a value (el valor) is "enviado", a note (la nota) "enviada".
         DRAFT = "draft", _("Draft")
-        SUBMITTED = "submitted", _("Submitted")
-        RETURNED = "returned", _("Returned with comments")
-        APPROVED = "approved", _("Approved")
+        SUBMITTED = "submitted", pgettext_lazy("value status", "Submitted")
+        RETURNED = "returned", pgettext_lazy("value status", "Returned with comments")
+        APPROVED = "approved", pgettext_lazy("value status", "Approved")
 
     indicator = models.ForeignKey(
         Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="values"
@@ -87,6 +93,8 @@ class Measurement(VersionedModel):
     decided_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
 
     objects: ClassVar[MeasurementManager] = MeasurementQuerySet.as_manager()
+    if TYPE_CHECKING:
+        files: RelatedManager[MeasurementFile]  # its evidence files (models/files.py)
 
     class Meta:
         ordering = ["indicator", "period", "country"]

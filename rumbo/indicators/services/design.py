@@ -17,7 +17,7 @@ from rumbo.core.services import ConflictError, audited_create, audited_update
 from rumbo.organisations.models import Organisation
 from rumbo.plans.models import Plan
 
-from .. import periods
+from .. import periods, totals
 from ..access import can_define_indicators
 from ..models import (
     DESIGN_FIELDS,
@@ -96,11 +96,13 @@ def indicator_update(
         )
     if redesign:
         # The design in force until now, recorded once, for the values entered under it.
-        IndicatorDesign.objects.get_or_create(
+        recorded, new = IndicatorDesign.objects.get_or_create(
             indicator=current,
             number=current.design,
             defaults={"snapshot": before, "created_by": actor},
         )
+        if new:  # the first design, recorded only now: in force since the indicator exists
+            IndicatorDesign.objects.filter(pk=recorded.pk).update(created_at=current.created_at)
         data = {**data, "design": current.design + 1}
     updated = audited_update(
         actor=actor,
@@ -117,6 +119,8 @@ def indicator_update(
             reason=reason,
             created_by=actor,
         )
+    # How its values combine may have changed (unit, aggregation, time basis, a rule).
+    totals.refresh([updated.pk])
     return updated
 
 

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,21 +17,23 @@ from rumbo.core.models import AuditEvent
 from rumbo.core.services import ConflictError, audited_create, audited_update
 from rumbo.organisations.models import Organisation
 
+from .. import totals
 from ..access import can_report, can_review_values
 from ..models import (
     Category,
     Indicator,
     Measurement,
+    MeasurementFile,
     MeasurementPart,
 )
 from ..selectors import is_locked
 from .checks import ValueInput, check_place, check_value
 from .design import plain_number
+from .files import files_change, files_discard, files_store, files_to_remove
 
 Status = Measurement.Status
 
 
-@transaction.atomic
 def measurement_save(
     *,
     actor: Any,
@@ -40,13 +43,50 @@ def measurement_save(
     given: ValueInput,
     expected_version: int | None = None,
     reason: str = "",
+    files: Sequence[UploadedFile] = (),
+    remove_files: Collection[int] = (),
 ) -> Measurement:
     """Record or correct the value of `indicator` for `period` and `country` (None: the
     region). A country's correction of a submitted or approved value takes it back to draft;
     the secretariat's correction of an approved value keeps it approved and needs a reason.
-    In a locked period only the secretariat may change a value, saying why."""
+    In a locked period only the secretariat may change a value, saying why.
+
+    `files` are attached to the value as its evidence and `remove_files` (ids of its files)
+    taken off it: a change of the value like any other, under the same rules. All or
+    nothing, files included: a refused save leaves no file behind."""
     if not can_report(actor, indicator, country.pk if country else None):
         raise PermissionDenied
+    stored = files_store(files) if files else []
+    try:
+        return _measurement_record(
+            actor=actor,
+            indicator=indicator,
+            period=period,
+            country=country,
+            given=given,
+            expected_version=expected_version,
+            reason=reason,
+            stored=stored,
+            remove_files=remove_files,
+        )
+    except BaseException:
+        files_discard(stored)
+        raise
+
+
+@transaction.atomic
+def _measurement_record(
+    *,
+    actor: Any,
+    indicator: Indicator,
+    period: str,
+    country: Organisation | None,
+    given: ValueInput,
+    expected_version: int | None,
+    reason: str,
+    stored: Sequence[MeasurementFile],
+    remove_files: Collection[int],
+) -> Measurement:
     code = check_place(indicator, period, country)
     checked = check_value(indicator, given)
     parts = checked.pop("parts")
@@ -68,17 +108,21 @@ def measurement_save(
             raise ValidationError({"reason": _("The period is locked: say why this changes.")})
         m = Measurement(indicator=indicator, period=code, country=country)
         data = {**checked, "design": indicator.design, "reported_by": actor}
+        files_to_remove(None, remove_files)
         m = audited_create(actor=actor, instance=m, data=data)
         _set_parts(m, parts)
         if parts:
             _audit_parts(actor, m, {}, _parts_snapshot(m), reason)
+        files_change(actor=actor, m=m, stored=stored, removing=[], reason=reason, bump=False)
         return m
     if expected_version is not None and existing.version != expected_version:
         raise ConflictError(existing)
     old_parts = _parts_snapshot(existing)
+    removing = files_to_remove(existing, remove_files)
     data = dict(checked)
     corrected = any(not audit.same(getattr(existing, k), v) for k, v in checked.items())
     corrected = corrected or old_parts != _parts_preview(parts)
+    corrected = corrected or bool(stored) or bool(removing)
     if not corrected:
         return existing
     if existing.status == Status.APPROVED or locked:
@@ -97,11 +141,23 @@ def measurement_save(
         data["status"] = Status.DRAFT
     data["design"] = indicator.design
     data["reported_by"] = actor
+    counted = existing.status == Status.APPROVED  # its figures change, or it stops counting
+    version = existing.version
     m = audited_update(actor=actor, instance=existing, data=data, reason=reason)
     _set_parts(m, parts)
     new_parts = _parts_snapshot(m)
     if new_parts != old_parts:
         _audit_parts(actor, m, old_parts, new_parts, reason)
+    files_change(
+        actor=actor,
+        m=m,
+        stored=stored,
+        removing=removing,
+        reason=reason,
+        bump=m.version == version,
+    )
+    if counted:
+        totals.refresh([indicator.pk])
     return m
 
 
@@ -211,10 +267,12 @@ def measurement_approve(
     allowed: set[str] = {Status.SUBMITTED}
     if measurement.reported_by_id == actor.pk or measurement.country_id is None:
         allowed |= {Status.DRAFT, Status.RETURNED}
-    return _step(
+    approved = _step(
         actor=actor,
         m=measurement,
         allowed=allowed,
         data={"status": Status.APPROVED, "decided_by": actor, "decided_at": timezone.now()},
         expected_version=expected_version,
     )
+    totals.refresh([approved.indicator_id])
+    return approved

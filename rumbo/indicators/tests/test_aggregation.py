@@ -186,3 +186,85 @@ def test_figures_of_hidden_indicators_are_not_computed_for_lower_roles(cast, org
     )
     # Even handed the indicator, the values a viewer may not see are not counted.
     assert aggregation.by_country(cast.civil, [ind.count]) == {}
+
+
+def test_computed_good_practices_published_counts_what_is_public_by_publication_date(
+    cast, orgs, ind
+):
+    from rumbo.practices import services as practices
+
+    ind_gp = IndicatorFactory(
+        plan=ind.plan,
+        code="GP",
+        reported_by="computed",
+        rule="good_practices_published",
+        frequency="year",
+    )
+    se = cast.secretariat
+
+    def published(on: dt.date, countries: list) -> None:
+        p = practices.practice_submit(
+            actor=cast.civil,
+            data={"title_es": "Ventanilla única", "summary_es": "Resumen", "countries": countries},
+        )
+        p = practices.practice_accept(actor=se, practice=p, expected_version=p.version)
+        practices.practice_schedule(actor=se, practice=p, publish_on=on, expected_version=p.version)
+
+    published(dt.date(2023, 3, 1), [orgs.gtm])
+    published(dt.date(2024, 6, 1), [orgs.pan])
+    published(dt.date(2099, 1, 1), [orgs.gtm])  # scheduled: not public yet, not counted
+    practices.practice_submit(  # submitted only: never counted
+        actor=cast.civil, data={"title_es": "Borrador", "summary_es": "Resumen"}
+    )
+    for who in (cast.public, cast.secretariat):
+        fig = figure(who, ind_gp)
+        assert (fig.region["2023"].value, fig.region["2024"].value) == (1, 1), who
+        assert fig.total.value == 2
+        assert "published" in fig.rule_text
+    assert figure(cast.public, ind_gp, country_id=orgs.gtm.pk).total.value == 1
+
+
+def test_computed_meetings_held_counts_the_plans_working_group_as_the_viewer_sees_it(
+    cast, orgs, bodies, ind
+):
+    from rumbo.meetings import services as meetings
+
+    # The indicator's plan belongs to WG-LAB (see conftest).
+    held = IndicatorFactory(
+        plan=ind.plan, code="MH", reported_by="computed", rule="meetings_held", frequency="year"
+    )
+    se = cast.secretariat
+
+    def meeting(body, day, *, status="held", visibility=Visibility.PUBLIC, countries=()):
+        meetings.meeting_create(
+            actor=se,
+            data={
+                "body": body,
+                "title_es": "Reunión",
+                "status": status,
+                "start_date": day,
+                "visibility": visibility,
+            },
+            participants=[meetings.ParticipantEntry(c) for c in countries],
+        )
+
+    def counts(who, **kw):
+        fig = figure(who, held, **kw)
+        return {code: cell.value for code, cell in fig.region.items()}, fig.total.value or 0
+
+    # The seed data may hold meetings of the group already: what is added is what counts.
+    (public0, total0), (_, members0) = counts(cast.public), counts(cast.focal)
+    _, gtm0 = counts(cast.public, country_id=orgs.gtm.pk)
+    meeting(bodies.wg_lab, dt.date(2023, 5, 4), countries=[orgs.gtm, orgs.pan])
+    meeting(bodies.wg_lab, dt.date(2024, 11, 14), countries=[orgs.pan])
+    meeting(bodies.wg_lab, dt.date(2024, 2, 1), visibility=Visibility.MEMBERS)  # closed doors
+    meeting(bodies.wg_lab, dt.date(2025, 3, 1), status="planned")  # not held: not counted
+    meeting(bodies.wg_prot, dt.date(2024, 3, 1))  # another group's meeting
+    public, total = counts(cast.public)
+    for code in ("2023", "2024"):
+        assert public[code] == public0.get(code, 0) + 1, code
+    assert public.get("2025") == public0.get("2025")
+    assert total == total0 + 2
+    assert counts(cast.focal)[1] == members0 + 3  # members see the closed meeting too
+    assert counts(cast.public, country_id=orgs.gtm.pk)[1] == gtm0 + 1
+    assert "working group" in figure(cast.public, held).rule_text

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from rumbo.core.visibility import Visibility
 from rumbo.indicators import services
-from rumbo.indicators.models import Indicator
+from rumbo.indicators.models import Indicator, Measurement
 from rumbo.plans.models import Activity
 from rumbo.testing.factories import ActivityFactory, IndicatorFactory, OrganisationFactory
 from rumbo.testing.http import client_for, url
@@ -269,6 +269,13 @@ def test_a_country_page_shows_its_values_and_what_is_missing(cast, orgs, ind):
     missing = {r[1]: r[3] for r in csv_rows(cast.public, "country_page", "missing", code="GTM")[1:]}
     assert missing["C1"] == "2024, 2025"  # the draft is not there for the public
     assert missing["P1"] == "2023, 2024, 2025"
+    own_missing = {
+        r[1]: r[3] for r in csv_rows(cast.focal, "country_page", "missing", code="GTM")[1:]
+    }
+    assert own_missing["C1"] == "2024, 2025"  # its own draft is not reported yet
+    services.measurement_submit(
+        actor=cast.focal, measurement=Measurement.objects.get(indicator=ind.count, period="2024")
+    )
     own_missing = {
         r[1]: r[3] for r in csv_rows(cast.focal, "country_page", "missing", code="GTM")[1:]
     }

@@ -42,6 +42,8 @@ def test_removing_a_disaggregation_keeps_the_values_and_their_design(cast, orgs,
     assert [d["code"] for d in designs[1].snapshot["dimensions"]] == ["sex"]
     assert [d["code"] for d in designs[2].snapshot["dimensions"]] == ["age"]
     assert designs[2].reason.startswith("The 2024 survey")
+    # The first design was in force from the indicator's creation, not from its replacement.
+    assert designs[1].created_at == ind.count.created_at < designs[2].created_at
     event = AuditEvent.objects.for_object(updated).first()
     assert event.reason.startswith("The 2024 survey")
     # New values are entered under the new design.

@@ -30,7 +30,8 @@ class TemplateForm(forms.Form):
         label=gettext_lazy("Period"),
         required=False,
         help_text=gettext_lazy(
-            "Leave it empty for the current period of each indicator. A year brings each of "
+            "Leave it empty for the period due for each indicator (the last one that has "
+            "ended). A year brings each of "
             "its quarters or semesters for the indicators reported more often."
         ),
     )
@@ -60,7 +61,7 @@ class TemplateForm(forms.Form):
             if c.pk == own:
                 self.fields["country"].initial = code
         years = [y for p in self.plans.values() for y in (p.period_start, p.period_end)]
-        choices: list[tuple[str, str]] = [("", _("Current period of each indicator"))]
+        choices: list[tuple[str, str]] = [("", _("The period due for each indicator"))]
         if years:
             for kind in ("year", "semester", "quarter"):
                 choices += [

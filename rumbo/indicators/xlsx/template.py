@@ -12,7 +12,12 @@ from django.utils import timezone
 from rumbo.indicators import periods
 from rumbo.indicators.access import can_report, reporting_country_id
 from rumbo.indicators.models import Category, Indicator, Measurement
-from rumbo.indicators.selectors import dimensions_for, indicators_for, measurements_for
+from rumbo.indicators.selectors import (
+    dimensions_for,
+    due_period,
+    indicators_for,
+    measurements_for,
+)
 from rumbo.organisations.models import Organisation
 from rumbo.organisations.selectors import organisations_for
 from rumbo.plans.models import Plan
@@ -64,14 +69,13 @@ def periods_for(
     indicator: Indicator, chosen: periods.Period | None, today: dt.date
 ) -> list[periods.Period]:
     """The reporting periods of an indicator that fall in the period chosen (all its quarters
-    in a chosen year), or the one containing it; with none chosen, the current one. Only
-    periods that have begun, inside the plan."""
+    in a chosen year), or the one containing it; with none chosen, the one due now (the last
+    that has ended). Only periods that have begun, inside the plan."""
     plan = indicator.plan
     kind = indicator.frequency
-    if chosen is None:
-        year = min(max(today.year, plan.period_start), plan.period_end)
-        day = today if year == today.year else dt.date(year, 12, 31)
-        found = [periods.of_date(day, kind)]
+    if chosen is None:  # the period due now, as the report page and the home page ask for
+        due = due_period(indicator, today)
+        found = [due] if due is not None else []
     else:
         found = [
             p

@@ -12,6 +12,7 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from rumbo.core.i18n import current_language
 from rumbo.core.numbers import parse_decimal
 from rumbo.plans.models import Activity
 
@@ -161,6 +162,6 @@ def decimal(value: Any) -> Decimal | None:
     if not raw:
         return None
     try:
-        return parse_decimal(raw)
+        return parse_decimal(raw, current_language())
     except ValueError:
         raise CellError(_("“%(value)s” is not a number.") % {"value": raw}) from None

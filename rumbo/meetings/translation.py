@@ -1,0 +1,13 @@
+from modeltranslation.translator import TranslationOptions, register
+
+from .models import AgendaItem, Meeting
+
+
+@register(Meeting)
+class MeetingTranslation(TranslationOptions):
+    fields = ("title", "place", "participants_note", "minutes", "source")
+
+
+@register(AgendaItem)
+class AgendaItemTranslation(TranslationOptions):
+    fields = ("title",)
