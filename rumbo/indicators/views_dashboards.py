@@ -30,7 +30,9 @@ def _download(
     write = DOWNLOADS.get(request.GET.get("format", "csv"))
     if write is None:
         raise Http404
-    return write(read(name), f"{prefix}-{name}")
+    table = read(name)
+    # Named in the page's language, by the table's own caption ("…-indicadores.xlsx").
+    return write(table, f"{prefix}-{table.caption.lower()}")
 
 
 def plan_dashboard(request: HttpRequest, code: str) -> HttpResponse:

@@ -446,3 +446,12 @@ def test_a_computed_indicator_shows_its_rule_and_no_figures_by_country(cast, ind
     panel = panel[: panel.index("</article>")]
     assert "Counted by Rumbo" in panel and "whose status is finished" in panel
     assert "by country" not in panel and panel.count('role="img"') == 1
+
+
+@pytest.mark.parametrize(("lang", "word"), [("es", "indicadores"), ("en", "indicators")])
+def test_a_download_is_named_in_the_language_of_the_page(cast, ind, lang, word):
+    response = client_for(cast.public).get(
+        url("plan_dashboard", lang, code=ind.plan.code) + "?table=indicators&format=xlsx"
+    )
+    assert response.status_code == 200
+    assert f'filename="{ind.plan.code}-{word}.xlsx"' in response["Content-Disposition"]
