@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db import models
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
+
+from . import audit
+from .models import AuditEvent
 
 
 @deconstructible
@@ -58,3 +62,49 @@ class AttachedFile(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def files_change(
+    *,
+    actor: Any,
+    record: models.Model,
+    link: str,
+    stored: Sequence[AttachedFile],
+    removing: Sequence[AttachedFile],
+    field: str,
+    reason: str = "",
+) -> None:
+    """Inside the record's transaction: attach the files `stored` (written already, rows not
+    saved) to `record` through their foreign key `link`, and take `removing` off it; each audited
+    on the record under `field` ("files", "documents"). A removed file leaves the storage only
+    once its removal is committed: a rolled-back removal keeps its file."""
+    uploader = actor if getattr(actor, "is_authenticated", False) else None
+    for item in stored:
+        setattr(item, link, record)
+        item.uploaded_by = uploader
+        item.save()
+    if stored:
+        audit.record(
+            actor=actor,
+            action=AuditEvent.Action.ATTACH,
+            instance=record,
+            changes={field: {"old": [], "new": [item.name for item in stored]}},
+            reason=reason,
+        )
+    if not removing:
+        return
+    paths = [(item.file.storage, item.file.name) for item in removing if item.file.name]
+    type(removing[0])._default_manager.filter(pk__in=[item.pk for item in removing]).delete()
+    audit.record(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        instance=record,
+        changes={field: {"old": [item.name for item in removing], "new": []}},
+        reason=reason,
+    )
+
+    def delete_files() -> None:
+        for storage, name in paths:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)

@@ -21,6 +21,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 
 from rumbo.core import audit
+from rumbo.core.files import files_change
 from rumbo.core.models import AuditEvent
 from rumbo.core.services import ConflictError, audited_update
 from rumbo.core.visibility import clearance_of
@@ -241,31 +242,12 @@ def _documents_record(
     if len(removing) != len(set(remove)):
         raise ValidationError({REMOVE: _("That file is not one of this meeting's documents.")})
     _bump(current)
-    uploader = actor if getattr(actor, "is_authenticated", False) else None
-    for item in stored:
-        item.meeting = current
-        item.uploaded_by = uploader
-        item.save()
-    if stored:
-        audit.record(
-            actor=actor,
-            action=AuditEvent.Action.ATTACH,
-            instance=current,
-            changes={DOCUMENTS: {"old": [], "new": [item.name for item in stored]}},
-        )
-    if removing:
-        paths = [(item.file.storage, item.file.name) for item in removing if item.file.name]
-        MeetingDocument.objects.filter(pk__in=[item.pk for item in removing]).delete()
-        audit.record(
-            actor=actor,
-            action=AuditEvent.Action.UPDATE,
-            instance=current,
-            changes={DOCUMENTS: {"old": [item.name for item in removing], "new": []}},
-        )
-
-        def delete_files() -> None:
-            for storage, name in paths:
-                storage.delete(name)
-
-        transaction.on_commit(delete_files)
+    files_change(
+        actor=actor,
+        record=current,
+        link="meeting",
+        stored=stored,
+        removing=removing,
+        field=DOCUMENTS,
+    )
     return current

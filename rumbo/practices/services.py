@@ -19,9 +19,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from rumbo.core import audit
+from rumbo.core.files import files_change
 from rumbo.core.i18n import LANGS
-from rumbo.core.models import AuditEvent
 from rumbo.core.services import ConflictError, audited_create, audited_update
 from rumbo.organisations.models import Organisation
 from rumbo.organisations.selectors import organisations_for
@@ -75,21 +74,6 @@ def _store(files: Sequence[UploadedFile]) -> list[PracticeFile]:
     return evidence_store(files, model=PracticeFile)
 
 
-def _attach(*, actor: Any, practice: GoodPractice, stored: Sequence[PracticeFile]) -> None:
-    if not stored:
-        return
-    for item in stored:
-        item.practice = practice
-        item.uploaded_by = actor if getattr(actor, "is_authenticated", False) else None
-        item.save()
-    audit.record(
-        actor=actor,
-        action=AuditEvent.Action.ATTACH,
-        instance=practice,
-        changes={FILES: {"old": [], "new": [item.name for item in stored]}},
-    )
-
-
 def practice_submit(
     *,
     actor: Any,
@@ -129,7 +113,9 @@ def _submit(
             "status": Status.SUBMITTED,
         },
     )
-    _attach(actor=actor, practice=practice, stored=stored)
+    files_change(
+        actor=actor, record=practice, link="practice", stored=stored, removing=[], field=FILES
+    )
     return practice
 
 
@@ -204,23 +190,14 @@ def _update(
         if not moved:
             raise ConflictError(practice)
         practice.version += 1
-    _attach(actor=actor, practice=practice, stored=stored)
-    if removing:
-        paths = [(f.file.storage, f.file.name) for f in removing if f.file.name]
-        PracticeFile.objects.filter(pk__in=[f.pk for f in removing]).delete()
-        audit.record(
-            actor=actor,
-            action=AuditEvent.Action.UPDATE,
-            instance=practice,
-            changes={FILES: {"old": [f.name for f in removing], "new": []}},
-        )
-
-        def delete_files() -> None:
-            for storage, name in paths:
-                storage.delete(name)
-
-        # Only once the removal is committed: a rolled-back removal keeps its files.
-        transaction.on_commit(delete_files)
+    files_change(
+        actor=actor,
+        record=practice,
+        link="practice",
+        stored=stored,
+        removing=removing,
+        field=FILES,
+    )
     return practice
 
 

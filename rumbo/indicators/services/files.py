@@ -13,12 +13,10 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from rumbo.core import audit
-from rumbo.core.models import AuditEvent
+from rumbo.core.files import files_change as attach_and_remove
 from rumbo.core.services import ConflictError
 from rumbo.tracking.services import evidence_check_sizes, evidence_discard, evidence_store
 
@@ -72,33 +70,12 @@ def files_change(
         if not moved:
             raise ConflictError(m)
         m.version += 1
-    uploader = actor if getattr(actor, "is_authenticated", False) else None
-    for item in stored:
-        item.measurement = m
-        item.uploaded_by = uploader
-        item.save()
-    if stored:
-        audit.record(
-            actor=actor,
-            action=AuditEvent.Action.ATTACH,
-            instance=m,
-            changes={FILES: {"old": [], "new": [item.name for item in stored]}},
-            reason=reason,
-        )
-    if removing:
-        paths = [(item.file.storage, item.file.name) for item in removing if item.file.name]
-        MeasurementFile.objects.filter(pk__in=[item.pk for item in removing]).delete()
-        audit.record(
-            actor=actor,
-            action=AuditEvent.Action.UPDATE,
-            instance=m,
-            changes={FILES: {"old": [item.name for item in removing], "new": []}},
-            reason=reason,
-        )
-
-        def delete_files() -> None:
-            for storage, name in paths:
-                storage.delete(name)
-
-        # Only once the removal is committed: a rolled-back removal keeps its file.
-        transaction.on_commit(delete_files)
+    attach_and_remove(
+        actor=actor,
+        record=m,
+        link="measurement",
+        stored=stored,
+        removing=removing,
+        field=FILES,
+        reason=reason,
+    )
