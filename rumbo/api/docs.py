@@ -34,6 +34,13 @@ RESOURCES = {
         "Meetings and events of the bodies: dates, place, agenda, participants by sex, documents."
     ),
     "good-practices": _("Good practices: submitted by any participant, reviewed, published."),
+    "agreements": _(
+        "Agreements and recommendations adopted at meetings, with each member country's "
+        "follow-up (status, evidence, date)."
+    ),
+    "approvals": _(
+        "Approval of texts by the member countries: positions on each version and the outcome."
+    ),
 }
 # What an operation does, by the end of its operationId.
 ACTIONS = {
@@ -53,6 +60,8 @@ ACTIONS = {
     "schedule_create": _("Schedule the publication for a date"),
     "publish_create": _("Publish now"),
     "resubmit_create": _("Send back for review after the changes asked for"),
+    "follow_up_partial_update": _("Report one country's follow-up (send the version you read)"),
+    "position_create": _("Record a country's position (send the versions you read)"),
 }
 
 

@@ -2,7 +2,16 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from . import docs, views, views_indicators, views_meetings, views_practices, views_tracking
+from . import (
+    docs,
+    views,
+    views_agreements,
+    views_approvals,
+    views_indicators,
+    views_meetings,
+    views_practices,
+    views_tracking,
+)
 
 router = DefaultRouter()
 router.register("plans", views.PlanViewSet, basename="plan")
@@ -23,6 +32,8 @@ router.register(
 )
 router.register("good-practices", views_practices.GoodPracticeViewSet, basename="good-practice")
 router.register("meetings", views_meetings.MeetingViewSet, basename="meeting")
+router.register("agreements", views_agreements.AgreementViewSet, basename="agreement")
+router.register("approvals", views_approvals.ApprovalQuestionViewSet, basename="approval")
 
 urlpatterns = [
     path("", docs.api_home, name="api-home"),  # the page for people, in their language

@@ -13,12 +13,14 @@ from django.utils.translation import gettext_lazy as _
 
 from rumbo.meetings.models import Meeting
 from rumbo.meetings.selectors import meetings_for
+from rumbo.meetings.selectors_agreements import countries_reporting
 from rumbo.organisations.models import Body
 from rumbo.plans.models import Activity, Plan
 from rumbo.plans.selectors import activities_queryset, status_changes_for
 from rumbo.practices.selectors import published_practices
 from rumbo.tracking.selectors import concept_notes_for
 
+from . import periods
 from .computed import Rule, register
 from .models import Indicator
 
@@ -74,6 +76,22 @@ def meetings_held(user: Any, ind: Indicator, country_id: int | None) -> Iterable
     return [day for day in found.values_list("start_date", flat=True) if day is not None]
 
 
+def countries_reporting_follow_up(
+    user: Any, ind: Indicator, country_id: int | None
+) -> Iterable[dt.date]:
+    """Member countries that reported follow-up (in progress or implemented) of agreements
+    and recommendations the viewer may see, each counted once per period of the indicator's
+    frequency, dated by its first report in that period; for a country, whether it did.
+    Not limited to the indicator's plan: agreements are the meetings', not a plan's."""
+    kind = ind.frequency if ind.frequency in ("year", "semester", "quarter") else "year"
+    first: dict[tuple[int, str], dt.date] = {}
+    cells = countries_reporting(user, country_id=country_id)
+    for country, day in cells.values_list("country_id", "reported_on").order_by("reported_on"):
+        if day is not None:
+            first.setdefault((country, periods.of_date(day, kind).code), day)
+    return first.values()
+
+
 def good_practices_published(
     user: Any, ind: Indicator, country_id: int | None
 ) -> Iterable[dt.date]:
@@ -119,6 +137,18 @@ def register_rules() -> None:
                 "day; for a country, those it took part in."
             ),
             meetings_held,
+        )
+    )
+    register(
+        Rule(
+            "countries_reporting_follow_up",
+            _("Countries reporting follow-up of recommendations"),
+            _(
+                "Member countries that reported follow-up (in progress or implemented) of the "
+                "agreements and recommendations of the meetings, each counted once per period, "
+                "in the period of its report; for a country, whether it reported."
+            ),
+            countries_reporting_follow_up,
         )
     )
     register(

@@ -221,3 +221,16 @@ class MeetingDocument(AttachedFile):
         ordering = ["meeting", "uploaded_at", "id"]
         verbose_name = _("meeting document")
         verbose_name_plural = _("meeting documents")
+
+
+# Agreements adopted at meetings and their country follow-up live in their own module.
+from .models_agreements import Agreement, FollowUp  # noqa: E402
+
+__all__ = [
+    "AgendaItem",
+    "Agreement",
+    "FollowUp",
+    "Meeting",
+    "MeetingDocument",
+    "Participation",
+]

@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import AgendaItem, Meeting
+from .models import AgendaItem, Agreement, Meeting
 
 
 @register(Meeting)
@@ -11,3 +11,8 @@ class MeetingTranslation(TranslationOptions):
 @register(AgendaItem)
 class AgendaItemTranslation(TranslationOptions):
     fields = ("title",)
+
+
+@register(Agreement)
+class AgreementTranslation(TranslationOptions):
+    fields = ("text",)

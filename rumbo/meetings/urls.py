@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .urls_agreements import urlpatterns as agreement_urls
 
 urlpatterns = [
     path("meetings/", views.meeting_list, name="meeting_list"),
@@ -12,4 +13,5 @@ urlpatterns = [
         views.meeting_document_download,
         name="meeting_document_download",
     ),
+    *agreement_urls,
 ]

@@ -35,6 +35,7 @@ from .selectors import (
     meeting_years_for,
     meetings_for,
 )
+from .selectors_agreements import meeting_agreements_for
 
 PAGE_SIZE = 50
 
@@ -75,6 +76,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "meeting": meeting,
             "can_edit": can_manage_meetings(request.user, meeting.body),
+            "agreements": meeting_agreements_for(request.user, meeting),
         },
     )
 

@@ -342,6 +342,9 @@ class Loader:
         for path, doc in docs:
             self.load_plan(path.name, doc)
         self.load_meetings(self.data_dir / "meetings.yaml")
+        from rumbo.approvals.seeds import load_approvals  # approvals read the plans loaded above
+
+        load_approvals(self)
         return self.report
 
     def load_organisations(self, path: Path) -> None:

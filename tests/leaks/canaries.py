@@ -26,6 +26,7 @@ from rumbo.core.services import audited_create, audited_update
 from rumbo.indicators import services as indicator_services
 from rumbo.indicators.models import Dimension, Indicator, Measurement
 from rumbo.meetings import services as meeting_services
+from rumbo.meetings import services_agreements as agreement_services
 from rumbo.meetings.models import Meeting, Participation
 from rumbo.organisations.models import Body, Organisation, User
 from rumbo.plans import services as plan_services
@@ -33,6 +34,7 @@ from rumbo.plans.models import Activity, Plan
 from rumbo.tracking import services as tracking_services
 from rumbo.tracking.models import ConceptNote, Evidence, ImportSession, ProgressUpdate
 
+from .canaries_approvals import plant_approvals
 from .canaries_practices import plant_practices
 
 AUTHORS = 4  # a marker level above members: authors and the secretariat only
@@ -97,6 +99,7 @@ def plant_stage(level: int, planted: Planted, system: User) -> None:
     plant_indicators(level, planted, system)
     plant_meetings(level, planted, system)
     plant_practices(level, planted, system)
+    plant_approvals(level, planted, system)
     if level == AUTHORS:
         _plant_authors_only(planted, system)
         return
@@ -505,6 +508,29 @@ def _meeting(system: User, level: int, body: Body, visibility: int) -> tuple[Mee
     return meeting, meeting.documents.get().pk
 
 
+def _agreement(system: User, level: int, meeting: Meeting, planted: Planted) -> None:
+    """A marked agreement of the meeting (at its level: members only for a closed meeting),
+    with a marked follow-up cell of Guatemala. Kinds: "agreement" (pk), "follow_up_place"
+    ({pk, code})."""
+    agreement = agreement_services.agreement_create(
+        actor=system,
+        meeting=meeting,
+        data={"code": tag(level, "agreement"), **_texts(level, "agreement", "text")},
+    )
+    agreement_services.follow_up_report(
+        actor=system,
+        agreement=agreement,
+        country=Organisation.objects.get(code="GTM"),
+        status="in_progress",
+        evidence=f"{tag(level, 'follow_up')} evidence",
+        reported_on=dt.date(2031, 3, 1 + level),
+        expected_version=0,
+    )
+    planted.add("agreement", agreement.pk, level)
+    for country in ("GTM", "PAN"):
+        planted.add("follow_up_place", {"pk": agreement.pk, "code": country}, level)
+
+
 def plant_meetings(level: int, planted: Planted, system: User) -> None:
     anchors = planted.anchors
     if level == AUTHORS:
@@ -513,6 +539,7 @@ def plant_meetings(level: int, planted: Planted, system: User) -> None:
     closed, doc = _meeting(system, level, anchors["body"], vis)
     planted.add("meeting", closed.pk, level)
     planted.add("meeting_document", doc, level)
+    _agreement(system, level, closed, planted)
     if level == 0:
         anchors["meeting"] = closed
         return

@@ -36,9 +36,11 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from rumbo.approvals import services as approval_services
 from rumbo.core.visibility import Visibility
 from rumbo.indicators import services as indicator_services
 from rumbo.meetings import services as meeting_services
+from rumbo.meetings import services_agreements as agreement_services
 from rumbo.practices import services as practice_services
 from rumbo.testing.factories import IndicatorFactory
 from rumbo.tracking import services
@@ -181,6 +183,25 @@ def known(cast: Any, canary: Any) -> dict[str, list[Any]]:
             for t, v in [("Foro", Visibility.PUBLIC), ("CANARY reunión", Visibility.MEMBERS)]
         ],
         "good-practices": [published.pk, waiting.pk],
+        "approvals": [
+            approval_services.question_open(
+                actor=se, data={"plan": plan, "rule": "unanimity", "title_es": t, "visibility": v}
+            ).pk
+            for plan, t, v in [
+                (canary.public_plan, "Consulta", Visibility.PUBLIC),
+                (canary.closed_plan, "CANARY consulta", Visibility.MEMBERS),
+            ]
+        ],
+        "agreements": [
+            agreement_services.agreement_create(
+                actor=se,
+                meeting=meeting_services.meeting_create(
+                    actor=se, data={"title_es": t, "visibility": v}
+                ),
+                data={"code": "1", "text_es": t},
+            ).pk
+            for t, v in [("Acuerdo", Visibility.PUBLIC), ("CANARY acuerdo", Visibility.MEMBERS)]
+        ],
     }
 
 

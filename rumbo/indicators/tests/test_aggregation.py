@@ -268,3 +268,56 @@ def test_computed_meetings_held_counts_the_plans_working_group_as_the_viewer_see
     assert counts(cast.focal)[1] == members0 + 3  # members see the closed meeting too
     assert counts(cast.public, country_id=orgs.gtm.pk)[1] == gtm0 + 1
     assert "working group" in figure(cast.public, held).rule_text
+
+
+def test_computed_countries_reporting_follow_up_counts_each_country_once_per_period(
+    cast, orgs, bodies, ind
+):
+    from rumbo.meetings import services as meetings
+    from rumbo.meetings import services_agreements as agreements
+
+    reporting = IndicatorFactory(
+        plan=ind.plan,
+        code="CRF",
+        reported_by="computed",
+        rule="countries_reporting_follow_up",
+        frequency="year",
+    )
+    se = cast.secretariat
+
+    def agreement(code, visibility=Visibility.PUBLIC):
+        meeting = meetings.meeting_create(
+            actor=se,
+            data={"body": bodies.wg_lab, "title_es": "Reunión", "visibility": visibility},
+        )
+        return agreements.agreement_create(
+            actor=se, meeting=meeting, data={"code": code, "text_es": "Recomendación"}
+        )
+
+    def cell(a, country, status, day):
+        agreements.follow_up_report(
+            actor=se,
+            agreement=a,
+            country=country,
+            status=status,
+            reported_on=day,
+            expected_version=0,
+        )
+
+    def counts(who, **kw):
+        fig = figure(who, reporting, **kw)
+        return {code: c.value for code, c in fig.region.items()}, fig.total.value or 0
+
+    first, second, closed = agreement("R1"), agreement("R2"), agreement("R3", Visibility.MEMBERS)
+    cell(first, orgs.gtm, "in_progress", dt.date(2024, 2, 1))
+    cell(second, orgs.gtm, "implemented", dt.date(2024, 9, 1))  # same country, same year
+    cell(first, orgs.pan, "implemented", dt.date(2025, 1, 5))
+    cell(second, orgs.mex, "none", dt.date(2024, 3, 1))  # no action: not follow-up reported
+    cell(closed, orgs.mex, "implemented", dt.date(2024, 4, 1))  # members only
+    public, total = counts(cast.public)
+    assert (public.get("2024"), public.get("2025"), total) == (1, 1, 2)
+    members, _ = counts(cast.focal)
+    assert members.get("2024") == 2  # Guatemala and, in a closed meeting, Mexico
+    assert counts(cast.public, country_id=orgs.gtm.pk)[1] == 1
+    assert counts(cast.public, country_id=orgs.mex.pk)[1] == 0
+    assert "follow-up" in figure(cast.public, reporting).rule_text

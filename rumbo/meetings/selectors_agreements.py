@@ -1,0 +1,138 @@
+"""Reading agreements and their follow-up grids, always through the visibility rule: an
+agreement at or below the viewer's level, of a meeting they may see; its linked plan elements
+through the plans' reader; its follow-up cells only for countries the viewer may see. A grid
+costs the same few queries whatever the number of agreements and countries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
+
+from rumbo.organisations.models import Body, Organisation
+from rumbo.organisations.selectors import organisations_for
+from rumbo.plans.selectors import elements_for
+
+from .models import Meeting
+from .models_agreements import Agreement, FollowUp
+from .selectors import meetings_for
+
+
+def member_countries_for(user: Any) -> QuerySet[Organisation]:
+    """The member countries the viewer may see: the rows of every follow-up grid."""
+    return organisations_for(user).filter(kind=Organisation.Kind.MEMBER_STATE).order_by("name")
+
+
+def agreements_for(user: Any) -> QuerySet[Agreement]:
+    """The agreements a viewer may see, each with its meeting (through the meetings' reader)
+    and its linked plan elements (through the plans' reader)."""
+    return Agreement.objects.visible_to(user).prefetch_related(
+        Prefetch("meeting", queryset=meetings_for(user)),
+        Prefetch("elements", queryset=elements_for(user).order_by("plan__code", "order", "id")),
+    )
+
+
+def follow_ups_for(user: Any) -> QuerySet[FollowUp]:
+    """Follow-up cells of the agreements the viewer sees, for the countries they see."""
+    return FollowUp.objects.filter(
+        agreement__in=Agreement.objects.visible_to(user),
+        country__in=member_countries_for(user),
+    ).select_related("reported_by")
+
+
+def agreements_with_grid_for(user: Any) -> QuerySet[Agreement]:
+    """As `agreements_for`, with the follow-up cells loaded (agreement page, API)."""
+    return agreements_for(user).prefetch_related(
+        Prefetch("follow_ups", queryset=follow_ups_for(user).order_by("country_id"))
+    )
+
+
+def get_agreement_for(user: Any, pk: int) -> Agreement:
+    """One agreement, or 404: the same for one that does not exist and one not visible."""
+    return get_object_or_404(agreements_with_grid_for(user), pk=pk)
+
+
+def meeting_agreements_for(user: Any, meeting: Meeting) -> QuerySet[Agreement]:
+    return agreements_for(user).filter(meeting=meeting).order_by("order", "code", "id")
+
+
+@dataclass
+class GridRow:
+    """One country's line of an agreement's grid (cell None: not reported)."""
+
+    country: Organisation
+    cell: FollowUp | None
+
+    @property
+    def status(self) -> str:
+        return self.cell.status if self.cell else FollowUp.Status.NOT_REPORTED
+
+
+def agreement_rows(
+    user: Any, agreement: Agreement, countries: Sequence[Organisation] | None = None
+) -> list[GridRow]:
+    """Every member country the viewer sees (`countries`, when already read), with its cell
+    of `agreement` (loaded with it)."""
+    cells = {c.country_id: c for c in agreement.follow_ups.all()}
+    if countries is None:
+        countries = list(member_countries_for(user))
+    return [GridRow(c, cells.get(c.pk)) for c in countries]
+
+
+@dataclass
+class Grid:
+    """Agreements × countries: `cells[(agreement id, country id)]`."""
+
+    agreements: list[Agreement]
+    countries: list[Organisation]
+    cells: dict[tuple[int, int], FollowUp] = field(default_factory=dict)
+
+    def status(self, agreement: Agreement, country: Organisation) -> str:
+        cell = self.cells.get((agreement.pk, country.pk))
+        return cell.status if cell else FollowUp.Status.NOT_REPORTED
+
+    def rows(self) -> list[tuple[Agreement, list[tuple[Organisation, FollowUp | None]]]]:
+        return [
+            (a, [(c, self.cells.get((a.pk, c.pk))) for c in self.countries])
+            for a in self.agreements
+        ]
+
+
+def grid_agreements_for(
+    user: Any, *, meeting: Meeting | None = None, body: Body | None = None
+) -> QuerySet[Agreement]:
+    """The agreements of a meeting, or of every meeting of a body, as the viewer may see
+    them, in the order of their meetings."""
+    qs = agreements_for(user).order_by("meeting__start_date", "meeting_id", "order", "code", "id")
+    if meeting is not None:
+        qs = qs.filter(meeting=meeting)
+    if body is not None:
+        qs = qs.filter(meeting__body=body)
+    return qs
+
+
+def follow_up_grid(user: Any, agreements: QuerySet[Agreement] | Sequence[Agreement]) -> Grid:
+    """The grid of `agreements` (a queryset: all of them; a list: a page of them) as the
+    viewer may see it: one query each for agreements, meetings, countries and cells."""
+    chosen = list(agreements)
+    if isinstance(agreements, QuerySet):
+        wanted: Any = agreements.order_by().values("pk")
+    else:
+        wanted = [a.pk for a in chosen]
+    countries = list(member_countries_for(user))
+    cells = {
+        (c.agreement_id, c.country_id): c for c in follow_ups_for(user).filter(agreement__in=wanted)
+    }
+    return Grid(chosen, countries, cells)
+
+
+def countries_reporting(user: Any, *, country_id: int | None = None) -> QuerySet[FollowUp]:
+    """Cells of visible agreements that report follow-up (in progress or implemented) with a
+    date: what the indicator "countries reporting follow-up of recommendations" counts."""
+    qs = follow_ups_for(user).filter(status__in=FollowUp.REPORTED, reported_on__isnull=False)
+    if country_id is not None:
+        qs = qs.filter(country_id=country_id)
+    return qs
