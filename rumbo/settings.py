@@ -190,6 +190,9 @@ SPECTACULAR_SETTINGS = {
         "PlanStatusEnum": "rumbo.plans.models.plan.Plan.Status",
         "ConceptNoteStatusEnum": "rumbo.tracking.models.ConceptNote.Status",
         "GoodPracticeStatusEnum": "rumbo.practices.models.GoodPractice.Status",
+        "MeetingStatusEnum": "rumbo.meetings.models.Meeting.Status",
+        "FollowUpStatusEnum": "rumbo.meetings.models_agreements.FollowUp.Status",
+        "MeasurementStatusEnum": "rumbo.indicators.models.values.Measurement.Status",
         "DatePrecisionEnum": "rumbo.plans.models.activity.Activity.Precision",
     },
     "POSTPROCESSING_HOOKS": [

@@ -86,12 +86,16 @@ class Cell:
 @dataclass
 class Table:
     """A caption, column headings, rows of raw values, and the indexes of numeric columns
-    (right-aligned, formatted per language, written as numbers to files)."""
+    (right-aligned, formatted per language, written as numbers to files; in a numeric column,
+    text such as "not set" is shown on the page and left blank in files). Of those, `percent`
+    columns hold per cent values (45 is 45 %): shown with the sign, and a percentage in
+    Excel."""
 
     caption: str
     columns: list[str]
     rows: list[list[Any]]
     numeric: set[int] = field(default_factory=set)
+    percent: set[int] = field(default_factory=set)
 
     @property
     def header(self) -> list[Cell]:
@@ -117,7 +121,7 @@ class Table:
                 if value is None:
                     cells.append(Cell("", numeric, True))
                 elif numeric and to_decimal(value) is not None:
-                    text = format_number(value, lang, places=places[i])
+                    text = format_number(value, lang, places=places[i], percent=i in self.percent)
                     cells.append(Cell(text, True, False))
                 else:
                     cells.append(Cell(str(value), numeric, False))
@@ -160,12 +164,15 @@ def _machine_number(number: Decimal) -> str:
 
 def csv_cell(value: Any, numeric: bool) -> str:
     """A cell as CSV writes it: numbers with a point and no grouping; text that a spreadsheet
-    would run as a formula gets a leading apostrophe."""
+    would run as a formula gets a leading apostrophe; text in a numeric column, nothing (a
+    column of numbers stays one that sums and sorts)."""
     if value is None:
         return ""
     number = to_decimal(value)
     if number is not None:
         return _machine_number(number)
+    if numeric:
+        return ""
     text = str(value)
     if text.startswith(FORMULA_STARTS) and not _is_number(text):
         return "'" + text
@@ -221,7 +228,8 @@ def safe_workbook(target: str | IO[bytes]) -> xlsxwriter.Workbook:
 
 def table_xlsx(table: Table, target: io.BytesIO) -> None:
     """Writes the table to `target` as a workbook: the caption in the first row, the headings
-    (bold, frozen) in the second, numbers as numbers and everything else as text."""
+    (bold, frozen) in the second, numbers as numbers (per cent columns as percentages), text
+    in numeric columns left blank, everything else as text."""
     book = safe_workbook(target)
     sheet = book.add_worksheet(sheet_name(table.caption))
     title = book.add_format({"bold": True, "font_size": 12})
@@ -233,12 +241,15 @@ def table_xlsx(table: Table, target: io.BytesIO) -> None:
     sheet.write_string(0, 0, table.caption, title)
     for i, name in enumerate(table.columns):
         sheet.write_string(1, i, name, bold)
+    per_cent = book.add_format({"num_format": "0.0%"})
     for r, row in enumerate(table.rows, start=2):
         for i, value in enumerate(row):
             number = to_decimal(value)
-            if number is not None:
+            if number is not None and i in table.percent:
+                sheet.write_number(r, i, float(number) / 100, per_cent)
+            elif number is not None:
                 sheet.write_number(r, i, float(number))
-            elif value is not None:
+            elif value is not None and i not in table.numeric:
                 sheet.write_string(r, i, str(value))
     book.close()
 

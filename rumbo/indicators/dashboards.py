@@ -53,6 +53,12 @@ def text(obj: Any, name: str) -> str:
     return pick(field_values(obj, name))[0] if obj is not None else ""
 
 
+def plan_name(plan: Any) -> str:
+    """How a table names a plan: its short title (or title) in the active language, as
+    people know it, not its code."""
+    return text(plan, "short_title") or text(plan, "title")
+
+
 def tidy(value: Decimal | None) -> Decimal | None:
     """A figure with the decimals it has, at most two (sums of stored values carry four)."""
     if value is None:
@@ -208,9 +214,10 @@ def overview_table(figs: Sequence[Figure], caption: str, *, with_plan: bool = Fa
         ]
         value = None if ind.unit == Unit.TEXT else tidy(fig.total.value)
         row += [value, fig.achieved]
-        rows.append([ind.plan.code, *row] if with_plan else row)
+        rows.append([plan_name(ind.plan), *row] if with_plan else row)
     first = 4 if with_plan else 3
-    return Table(caption, columns, rows, numeric=set(range(first, len(columns))))
+    last = len(columns) - 1
+    return Table(caption, columns, rows, numeric=set(range(first, len(columns))), percent={last})
 
 
 def periods_chart(fig: Figure) -> Chart:
@@ -232,7 +239,7 @@ def periods_chart(fig: Figure) -> Chart:
         )
     caption = _("%(code)s: target and actual by period") % {"code": ind.code}
     columns = [_("Period"), actual_name, _("Target"), _("% achieved")]
-    table = Table(caption, columns, rows, numeric={1, 2, 3})
+    table = Table(caption, columns, rows, numeric={1, 2, 3}, percent={3})
     svg = None
     if ind.unit not in (Unit.TEXT,):
         series = [charts.Series(actual_name, actual)]

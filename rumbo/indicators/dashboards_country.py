@@ -38,6 +38,7 @@ from .dashboards import (
     Unit,
     activity_figures,
     member_countries,
+    plan_name,
     status_chart,
     target_or_not_set,
     text,
@@ -77,7 +78,7 @@ def commitments_table(activities: Iterable[Activity], caption: str) -> Table:
     columns.append(_("Overdue"))
     rows = [
         [
-            act.plan.code,
+            plan_name(act.plan),
             act.code,
             text(act, "title"),
             # (`country_roles`: the prefetch above, to_attr)
@@ -126,7 +127,7 @@ def values_table(values: Iterable[Measurement], caption: str) -> Table:
         rows.append(
             [
                 period.label(),
-                ind.plan.code,
+                plan_name(ind.plan),
                 f"{ind.code} {text(ind, 'name')}",
                 shown_value(m),
                 unit_label(ind),
@@ -165,7 +166,8 @@ def _ended(
 
 
 GAP_FIELDS = ["code", "order", "name_es", "name_en", "frequency", "plan__code"]
-GAP_FIELDS += ["plan__period_start", "plan__period_end"]
+GAP_FIELDS += ["plan__period_start", "plan__period_end", "plan__title_es", "plan__title_en"]
+GAP_FIELDS += ["plan__short_title_es", "plan__short_title_en"]
 
 
 def gaps_of(
@@ -210,7 +212,7 @@ def gaps_of(
         shown_values = given.filter(indicator__in=lacking[:limit])
     chosen = set(lacking[:limit] if limit is not None else lacking)
     listed = [i for i in records if i.pk in chosen]
-    present = set(shown_values.values_list("indicator_id", "period"))
+    present = set(shown_values.order_by().values_list("indicator_id", "period"))
     gaps = [Gap(i, [p for p in ended[i.pk] if (i.pk, p.code) not in present]) for i in listed]
     return gaps, sum(short[pk] for pk in lacking)
 
@@ -219,7 +221,7 @@ def gaps_table(gaps: Iterable[Gap], caption: str) -> Table:
     columns = [_("Plan"), _("Code"), _("Indicator"), _("Periods without a value")]
     rows = [
         [
-            g.indicator.plan.code,
+            plan_name(g.indicator.plan),
             g.indicator.code,
             text(g.indicator, "name"),
             ", ".join(p.label() for p in g.missing),
@@ -357,7 +359,7 @@ def country_map(user: Any, indicator: Indicator, figure: str) -> CountryMap:
         "figure": _("% achieved") if figure == "achieved" else _("whole plan, to date"),
     }
     columns = [_("Country"), _("Whole plan, to date"), _("Target (whole plan)"), _("% achieved")]
-    table = Table(caption, columns, rows, numeric={1, 2, 3})
+    table = Table(caption, columns, rows, numeric={1, 2, 3}, percent={3})
     percent = figure == "achieved" or indicator.unit == Unit.PERCENT
     unit = indicator.currency if indicator.unit == Unit.MONEY and figure == "total" else ""
     svg = charts.tile_map(values, title=caption, names=names, percent=percent, unit=unit)

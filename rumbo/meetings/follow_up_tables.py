@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.html import escape
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from rumbo.core.tables import Table
 
-from .models_agreements import FollowUp
-from .selectors_agreements import Grid
+from .models_agreements import Agreement, FollowUp
+from .selectors_agreements import Cell, Grid
 
 S = FollowUp.Status
 SYMBOLS = {
@@ -36,6 +38,30 @@ def status_mark(status: str) -> Mark:
 
 def legend() -> list[Mark]:
     return [status_mark(value) for value in S.values]
+
+
+def grid_cells_html(grid: Grid) -> list[tuple[Agreement, SafeString]]:
+    """Each agreement of the grid with its row of cells as HTML: the status's symbol (hidden
+    from screen readers) and its name (for them only; the legend names the symbols). Built
+    here rather than in the template: a page of 35 countries has over a thousand cells and
+    four kinds of them. The dates are on each agreement's page and each country's."""
+    made: dict[str, str] = {}
+
+    def cell(found: Cell | None) -> str:
+        status = found.status if found else ""
+        if status not in made:
+            mark = status_mark(status)
+            made[status] = (
+                f'<td><span aria-hidden="true">{escape(mark.symbol)}</span>'
+                f'<span class="sr">{escape(mark.label)}</span></td>'
+            )
+        return made[status]
+
+    # Every part of a row is escaped above: the joined row is safe.
+    return [
+        (agreement, SafeString("".join(cell(found) for _country, found in cells)))
+        for agreement, cells in grid.rows()
+    ]
 
 
 def grid_table(grid: Grid, caption: str) -> Table:

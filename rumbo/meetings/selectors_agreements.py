@@ -5,11 +5,12 @@ costs the same few queries whatever the number of agreements and countries."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 
 from rumbo.organisations.models import Body, Organisation
@@ -82,19 +83,26 @@ def agreement_rows(
     return [GridRow(c, cells.get(c.pk)) for c in countries]
 
 
+class Cell(NamedTuple):
+    """What a grid shows of a follow-up cell: its status and the date of the report."""
+
+    status: str
+    reported_on: dt.date | None
+
+
 @dataclass
 class Grid:
     """Agreements × countries: `cells[(agreement id, country id)]`."""
 
     agreements: list[Agreement]
     countries: list[Organisation]
-    cells: dict[tuple[int, int], FollowUp] = field(default_factory=dict)
+    cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
 
     def status(self, agreement: Agreement, country: Organisation) -> str:
         cell = self.cells.get((agreement.pk, country.pk))
         return cell.status if cell else FollowUp.Status.NOT_REPORTED
 
-    def rows(self) -> list[tuple[Agreement, list[tuple[Organisation, FollowUp | None]]]]:
+    def rows(self) -> list[tuple[Agreement, list[tuple[Organisation, Cell | None]]]]:
         return [
             (a, [(c, self.cells.get((a.pk, c.pk))) for c in self.countries])
             for a in self.agreements
@@ -123,9 +131,14 @@ def follow_up_grid(user: Any, agreements: QuerySet[Agreement] | Sequence[Agreeme
     else:
         wanted = [a.pk for a in chosen]
     countries = list(member_countries_for(user))
-    cells = {
-        (c.agreement_id, c.country_id): c for c in follow_ups_for(user).filter(agreement__in=wanted)
-    }
+    found = (
+        follow_ups_for(user)
+        .filter(agreement__in=wanted)
+        .select_related(None)
+        .order_by()
+        .values_list("agreement_id", "country_id", "status", "reported_on")
+    )
+    cells = {(a, c): Cell(status, day) for a, c, status, day in found}
     return Grid(chosen, countries, cells)
 
 
@@ -136,3 +149,48 @@ def countries_reporting(user: Any, *, country_id: int | None = None) -> QuerySet
     if country_id is not None:
         qs = qs.filter(country_id=country_id)
     return qs
+
+
+def get_member_country_for(user: Any, code: str) -> Organisation:
+    """A member country the viewer sees, by its code (ISO3), or 404."""
+    return get_object_or_404(member_countries_for(user), code=code.upper())
+
+
+@dataclass
+class CountryFollowUp:
+    """A member country's follow-up across the agreements the viewer sees: how many in each
+    status (not reported included) and the agreements of one status, each with its cell."""
+
+    country: Organisation
+    counts: dict[str, int]
+    agreements: QuerySet[Agreement]
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+def country_follow_up(user: Any, country: Organisation, status: str = "") -> CountryFollowUp:
+    """Two queries for the counts, whatever the number of agreements; the agreements come
+    newest meeting first, each with the country's cell in `cells` (a list of none or one),
+    and only those of `status` when one is given (`not_reported`: no cell yet)."""
+    visible = Agreement.objects.visible_to(user)
+    cells = follow_ups_for(user).filter(country=country)
+    counts = {value: 0 for value in FollowUp.Status.values}
+    grouped = cells.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n")
+    counts.update(dict(grouped))
+    counts[FollowUp.Status.NOT_REPORTED] = visible.count() - sum(
+        n for value, n in counts.items() if value != FollowUp.Status.NOT_REPORTED
+    )
+    agreements = agreements_for(user).order_by(
+        F("meeting__start_date").desc(nulls_last=True), "meeting_id", "order", "code", "id"
+    )
+    if status == FollowUp.Status.NOT_REPORTED:
+        reported = cells.exclude(status=FollowUp.Status.NOT_REPORTED)
+        agreements = agreements.exclude(pk__in=reported.values("agreement_id"))
+    elif status in FollowUp.Status.values:
+        agreements = agreements.filter(pk__in=cells.filter(status=status).values("agreement_id"))
+    agreements = agreements.prefetch_related(
+        Prefetch("follow_ups", queryset=cells.order_by(), to_attr="cells")
+    )
+    return CountryFollowUp(country, counts, agreements)

@@ -23,6 +23,7 @@ urlpatterns = [
         name="meeting_follow_up_xlsx",
     ),
     path("bodies/<slug:code>/follow-up/", A.body_follow_up, name="body_follow_up"),
+    path("countries/<slug:code>/follow-up/", A.country_follow_up_page, name="country_follow_up"),
     path(
         "bodies/<slug:code>/follow-up.csv",
         A.body_follow_up,

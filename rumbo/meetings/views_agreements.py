@@ -20,20 +20,23 @@ from rumbo.organisations.selectors import get_body_for
 
 from . import services_agreements as services
 from .access_agreements import can_record_agreements, can_report_follow_up
-from .follow_up_tables import grid_table, legend, status_mark
+from .follow_up_tables import grid_cells_html, grid_table, legend, status_mark
 from .forms_agreements import AgreementForm, FollowUpForm
 from .models import Meeting
-from .models_agreements import Agreement
+from .models_agreements import Agreement, FollowUp
 from .selectors import get_meeting_for
 from .selectors_agreements import (
     agreement_rows,
+    country_follow_up,
     follow_up_grid,
     get_agreement_for,
+    get_member_country_for,
     grid_agreements_for,
     member_countries_for,
 )
 
 PAGE_SIZE = 50
+GRID_PAGE_SIZE = 25  # rows of up to 35 countries each: the page stays light
 DOWNLOADS = {"csv": table_csv_response, "xlsx": table_xlsx_response}
 
 
@@ -148,12 +151,9 @@ def _grid(
     if fmt:
         table = grid_table(follow_up_grid(request.user, agreements), title)
         return DOWNLOADS[fmt](table, title)
-    page = Paginator(agreements, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(agreements, GRID_PAGE_SIZE).get_page(request.GET.get("page"))
     grid = follow_up_grid(request.user, list(page.object_list))
-    rows = [
-        (agreement, [(c, cell, status_mark(cell.status if cell else "")) for c, cell in cells])
-        for agreement, cells in grid.rows()
-    ]
+    rows = grid_cells_html(grid)
     return render(
         request,
         "meetings/agreement_grid.html",
@@ -181,3 +181,28 @@ def body_follow_up(request: HttpRequest, code: str, fmt: str = "") -> HttpRespon
     body = get_body_for(request.user, code)
     title = _("Follow-up of agreements: %(body)s") % {"body": body}
     return _grid(request, fmt, title=title, meeting=None, body=body)
+
+
+@require_safe
+def country_follow_up_page(request: HttpRequest, code: str) -> HttpResponse:
+    """A member country's follow-up of every agreement the viewer sees: counts by status,
+    then the agreements (of one status when chosen), newest meeting first."""
+    country = get_member_country_for(request.user, code)
+    status = request.GET.get("status", "")
+    found = country_follow_up(request.user, country, status)
+    page = Paginator(found.agreements, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [(a, next(iter(getattr(a, "cells", [])), None)) for a in page.object_list]
+    marks = [(status_mark(value), n) for value, n in found.counts.items()]
+    return render(
+        request,
+        "meetings/country_follow_up.html",
+        {
+            "country": country,
+            "found": found,
+            "marks": marks,
+            "status": status if status in FollowUp.Status.values else "",
+            "page": page,
+            "rows": [(a, cell, status_mark(cell.status if cell else "")) for a, cell in rows],
+            "can_report": can_report_follow_up(request.user, country),
+        },
+    )

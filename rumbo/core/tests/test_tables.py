@@ -167,3 +167,27 @@ def test_html_table_offers_the_downloads_the_page_gives():
         html = render_to_string("core/_table.html", {"table": sample(), "csv_url": "/t.csv"})
     assert '<a href="/t.csv" download>Descargar datos (CSV)</a>' in html
     assert "Excel" not in html
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_a_numeric_column_stays_numeric_in_files_and_per_cent_is_a_percentage(lang):
+    """Text such as "not set" in a column of numbers is shown on the page but left blank in
+    the files (so that the column sums and sorts), and a per cent column is a percentage in
+    Excel (51.7 is 51.7 %, not 5,170 %) and shown with its sign on the page."""
+    table = Table(
+        caption="Resumen",
+        columns=["Indicador", "Meta", "% logrado"],
+        rows=[["A", "not set", Decimal("51.7")], ["B", 10, None]],
+        numeric={1, 2},
+        percent={2},
+    )
+    with translation.override(lang):
+        book = openpyxl.load_workbook(io.BytesIO(table_xlsx_response(table, "r").content))
+        page = render_to_string("core/_table.html", {"table": table})
+        text = table_csv_response(table, "r").content.decode("utf-8-sig")
+    sheet = book.active
+    assert [sheet["B3"].value, sheet["B4"].value] == [None, 10]
+    assert sheet["C3"].value == pytest.approx(0.517) and sheet["C3"].number_format == "0.0%"
+    assert list(csv.reader(io.StringIO(text)))[1:] == [["A", "", "51.7"], ["B", "10", ""]]
+    assert "not set" in page
+    assert ("51,7\u00a0%" if lang == "es" else "51.7%") in page

@@ -321,3 +321,16 @@ def test_computed_countries_reporting_follow_up_counts_each_country_once_per_per
     assert counts(cast.public, country_id=orgs.gtm.pk)[1] == 1
     assert counts(cast.public, country_id=orgs.mex.pk)[1] == 0
     assert "follow-up" in figure(cast.public, reporting).rule_text
+    # By semester and by quarter, Guatemala's February and September reports are two periods.
+    for frequency, periods_seen in (
+        ("semester", {"2024-S1", "2024-S2"}),
+        ("quarter", {"2024-Q1", "2024-Q3"}),
+    ):
+        reporting.frequency = frequency
+        reporting.save(update_fields=["frequency"])
+        by_period = {
+            code: c.value
+            for code, c in figure(cast.public, reporting, country_id=orgs.gtm.pk).region.items()
+            if c.value
+        }
+        assert set(by_period) == periods_seen, frequency

@@ -133,7 +133,11 @@ def test_downloads_hold_the_numbers_of_the_page(cast, reported):
     assert values["Guatemala"] == 50 and values["Panama"] == 90
     periods = csv_rows(cast.public, "plan_dashboard", f"periods-{reported.count.pk}", code=code)
     assert periods[1] == ["2023", "40", "50", "80.0"]
-    assert periods[2][1:3] == ["", "not set"]
+    # "not set" is said on the page; a file's column of numbers holds numbers only.
+    assert periods[2][1:3] == ["", ""]
+    achieved = xlsx_rows(cast.public, "plan_dashboard", "indicators", code=code)
+    c1 = next(row for row in achieved[2:] if row[0] == "C1")
+    assert c1[6] == 0.5  # 50 % achieved, a percentage in Excel
 
 
 def test_an_unknown_table_or_format_is_not_found(cast, reported):
@@ -280,6 +284,12 @@ def test_a_country_page_shows_its_values_and_what_is_missing(cast, orgs, ind):
         r[1]: r[3] for r in csv_rows(cast.focal, "country_page", "missing", code="GTM")[1:]
     }
     assert own_missing["C1"] == "2025"
+    # Plans are named as people know them (their title in English here), not by their code.
+    plan = ind.count.plan
+    for table in ("values", "missing"):
+        rows = csv_rows(cast.focal, "country_page", table, code="GTM")[1:]
+        assert {r[1 if table == "values" else 0] for r in rows} == {plan.title_en}, table
+        assert plan.code not in {r[1 if table == "values" else 0] for r in rows}, table
 
 
 def test_a_country_page_lists_its_commitments(cast, orgs, canary):
@@ -326,7 +336,7 @@ def test_the_map_colours_countries_by_the_chosen_figure(cast, orgs, reported):
     table = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     by_country = {r[0]: r[1:] for r in table[1:]}
     assert by_country["Guatemala"] == ["30", "60", "50.0"]
-    assert by_country["Panama"] == ["10", "not set", ""]
+    assert by_country["Panama"] == ["10", "", ""]  # no target: blank in a file
     # A plan alone offers its indicators reported by country.
     chooser = page_text(cast.public, "country_map", "en", f"?plan={reported.plan.code}")
     assert f'value="{count.pk}"' in chooser and f'value="{reported.text.pk}"' not in chooser
