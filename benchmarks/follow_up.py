@@ -167,7 +167,7 @@ def steps(user: Any) -> dict[str, Callable[[], Any]]:
     # cells; the country's counts by status and a page of its agreements with its cell.
     page_ids = (
         "SELECT a.id FROM meetings_agreement a JOIN meetings_meeting m ON m.id = a.meeting_id "
-        "WHERE m.body_id = %s ORDER BY m.start_date, a.meeting_id, a.\"order\", a.id LIMIT 50"
+        'WHERE m.body_id = %s ORDER BY m.start_date, a.meeting_id, a."order", a.id LIMIT 50'
     )
     grid = sql(
         [
@@ -183,7 +183,7 @@ def steps(user: Any) -> dict[str, Callable[[], Any]]:
             "SELECT a.id, a.code, f.status, f.reported_on FROM meetings_agreement a "
             "JOIN meetings_meeting m ON m.id = a.meeting_id LEFT JOIN meetings_followup f "
             "ON f.agreement_id = a.id AND f.country_id = %s "
-            "ORDER BY m.start_date DESC, a.meeting_id, a.\"order\", a.id LIMIT 50",
+            'ORDER BY m.start_date DESC, a.meeting_id, a."order", a.id LIMIT 50',
         ],
         [(country_id,), (country_id,)],
     )
