@@ -291,7 +291,7 @@ def run_child(url: str, args: argparse.Namespace, var_dir: Path) -> dict[str, An
 
 # -- report -----------------------------------------------------------------------------------
 ROWS = [
-    ("grid", "follow-up grid of a body (a page of 50 × 35)"),
+    ("grid", "follow-up grid of a body (a page of 25 agreements)"),
     ("country", "a country's follow-up (counts + 50 agreements)"),
     ("rule", "indicator: countries reporting follow-up"),
 ]

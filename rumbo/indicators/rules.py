@@ -7,8 +7,9 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Case, Min, Q, QuerySet, Value, When
-from django.db.models.functions import ExtractQuarter, ExtractYear
+from django.db.models import Case, CharField, Min, Q, QuerySet, Value, When
+from django.db.models.functions import Cast, Substr
+from django.db.models.lookups import GreaterThan, LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -76,6 +77,9 @@ def meetings_held(user: Any, ind: Indicator, country_id: int | None) -> Iterable
     return [day for day in found.values_list("start_date", flat=True) if day is not None]
 
 
+QUARTER_ENDS = ((1, "03"), (2, "06"), (3, "09"))  # the last month of each quarter but the 4th
+
+
 def countries_reporting_follow_up(
     user: Any, ind: Indicator, country_id: int | None
 ) -> Iterable[dt.date]:
@@ -86,15 +90,22 @@ def countries_reporting_follow_up(
     kind = ind.frequency if ind.frequency in ("year", "semester", "quarter") else "year"
     cells = countries_reporting(user, country_id=country_id)
     # One row per country and period, worked out by the database: with thousands of
-    # agreements the cells run to hundreds of thousands, the answer to a few hundred.
+    # agreements the cells run to hundreds of thousands, the answer to a few hundred. The
+    # period is read from the date's ISO text ("2024-05-01"), which both databases compute
+    # natively (SQLite's date functions in Django are Python, called once per row).
+    day = Cast("reported_on", CharField())
+    month = Substr(day, 6, 2)
     part: Any = Value(1)
     if kind == "semester":
-        part = Case(When(reported_on__month__lte=6, then=Value(1)), default=Value(2))
+        part = Case(When(GreaterThan(month, Value("06")), then=Value(2)), default=Value(1))
     elif kind == "quarter":
-        part = ExtractQuarter("reported_on")
+        part = Case(
+            *(When(LessThanOrEqual(month, Value(m)), then=Value(n)) for n, m in QUARTER_ENDS),
+            default=Value(4),
+        )
     firsts = (
         cells.order_by()
-        .annotate(year=ExtractYear("reported_on"), part=part)
+        .annotate(year=Substr(day, 1, 4), part=part)
         .values("country_id", "year", "part")
         .annotate(first=Min("reported_on"))
         .values_list("first", flat=True)

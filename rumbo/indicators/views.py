@@ -24,6 +24,7 @@ from rumbo.plans.selectors import get_plan_for
 from . import periods, services
 from .access import can_define_indicators, can_report, can_review_values, reporting_country_id
 from .aggregation import Figure, figures
+from .dashboards import text
 from .display import Status, design_dimensions, measurement_text, shown, shown_cell, value_url
 from .forms import IndicatorForm, TargetsForm
 from .models import Indicator, Measurement
@@ -89,6 +90,10 @@ class ValueCell:
     earlier_design: int | None = None
     earlier_dimensions: str = ""
     report_url: str = ""
+    # Reporting for a country not one's own (the secretariat): a compact link, else the
+    # table would be a wall of "Report" for every country and period.
+    on_behalf: bool = False
+    place: str = ""
 
 
 @dataclass
@@ -122,6 +127,7 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
     by_place = {(m.period, m.country_id): m for m in values}
     today = timezone.localdate()
     regional_targets = {t.period: t for t in ind.targets.all() if t.country_id is None}
+    own = reporting_country_id(user)
     rows = []
     for p in fig.periods:
         cells = []
@@ -140,6 +146,8 @@ def indicator_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     cell.earlier_dimensions = design_dimensions(designs.get(m.design))
             if p.start <= today and can_report(user, ind, cid):
                 cell.report_url = value_url(ind, p.code, country)
+                cell.on_behalf = cid is not None and cid != own
+                cell.place = text(country, "name") if country else _("Region")
             cells.append(cell)
         target = regional_targets.get(p.code)
         rows.append(

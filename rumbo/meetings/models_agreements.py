@@ -124,7 +124,14 @@ class FollowUp(VersionedModel):
                 fields=["agreement", "country"], name="follow_up_once_per_country"
             )
         ]
-        indexes = [models.Index(fields=["country", "status", "reported_on"])]
+        # Covering what a country's reports are counted by (the indicator "countries
+        # reporting follow-up", a country's page): read from the index alone, without a
+        # lookup of each of hundreds of thousands of rows.
+        indexes = [
+            models.Index(
+                fields=["country", "status", "reported_on", "agreement"], name="follow_up_reports"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.agreement.code} – {self.country}"

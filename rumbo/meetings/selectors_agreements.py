@@ -123,18 +123,19 @@ def grid_agreements_for(
 
 
 def follow_up_grid(user: Any, agreements: QuerySet[Agreement] | Sequence[Agreement]) -> Grid:
-    """The grid of `agreements` (a queryset: all of them; a list: a page of them) as the
-    viewer may see it: one query each for agreements, meetings, countries and cells."""
+    """The grid of `agreements` read through `agreements_for(user)` (a queryset: all of them;
+    a list: a page of them) as the viewer may see it: one query each for agreements,
+    meetings, countries and cells."""
     chosen = list(agreements)
     if isinstance(agreements, QuerySet):
         wanted: Any = agreements.order_by().values("pk")
     else:
         wanted = [a.pk for a in chosen]
     countries = list(member_countries_for(user))
+    # `wanted` are agreements the viewer sees (read through `agreements_for`): checking their
+    # visibility again here would make the database walk every visible agreement × country.
     found = (
-        follow_ups_for(user)
-        .filter(agreement__in=wanted)
-        .select_related(None)
+        FollowUp.objects.filter(agreement__in=wanted, country__in=[c.pk for c in countries])
         .order_by()
         .values_list("agreement_id", "country_id", "status", "reported_on")
     )
@@ -164,14 +165,21 @@ class CountryFollowUp:
     country: Organisation
     counts: dict[str, int]
     agreements: QuerySet[Agreement]
+    status: str = ""
 
     @property
     def total(self) -> int:
         return sum(self.counts.values())
 
+    @property
+    def listed(self) -> int:
+        """How many agreements `agreements` holds (known from the counts: no query)."""
+        return self.counts[self.status] if self.status else self.total
+
 
 def country_follow_up(user: Any, country: Organisation, status: str = "") -> CountryFollowUp:
-    """Two queries for the counts, whatever the number of agreements; the agreements come
+    """A member country (read through `get_member_country_for`) across the agreements the
+    viewer sees. Two queries for the counts, whatever the number of agreements; the agreements come
     newest meeting first, each with the country's cell in `cells` (a list of none or one),
     and only those of `status` when one is given (`not_reported`: no cell yet)."""
     visible = Agreement.objects.visible_to(user)
@@ -190,7 +198,11 @@ def country_follow_up(user: Any, country: Organisation, status: str = "") -> Cou
         agreements = agreements.exclude(pk__in=reported.values("agreement_id"))
     elif status in FollowUp.Status.values:
         agreements = agreements.filter(pk__in=cells.filter(status=status).values("agreement_id"))
+    # The agreements are read through their reader and `country` through the member
+    # countries' (`get_member_country_for`): their cells need no second visibility check,
+    # which would make the database walk every cell of the country.
+    own_cells = FollowUp.objects.filter(country=country).order_by()
     agreements = agreements.prefetch_related(
-        Prefetch("follow_ups", queryset=cells.order_by(), to_attr="cells")
+        Prefetch("follow_ups", queryset=own_cells, to_attr="cells")
     )
-    return CountryFollowUp(country, counts, agreements)
+    return CountryFollowUp(country, counts, agreements, status if status in counts else "")

@@ -536,3 +536,18 @@ def test_pages_take_a_fixed_number_of_queries(
     report(cast.ppt, ind.count, "2023", orgs.pan, value=1, approve_as=cast.secretariat)
     with django_assert_num_queries(len(small)):
         assert client.get(path()).status_code == 200
+
+
+def test_the_secretariat_gets_a_compact_mark_per_cell_a_country_its_named_links(cast, orgs, ind):
+    """Reporting for any country, the secretariat would see "Report" in every cell: it gets
+    a small mark that names the country and period to screen readers and as a tooltip. A
+    focal point reports for its own country with words, also naming country and period."""
+    page = text(get(cast.secretariat, "indicator_detail", pk=ind.count.pk))
+    assert '<a class="on-behalf"' in page
+    assert '<span class="sr">Report: Guatemala, 2024</span>' in page
+    assert ">Report<" not in page
+    own = text(get(cast.focal, "indicator_detail", pk=ind.count.pk))
+    assert "on-behalf" not in own
+    assert '>Report<span class="sr">: Guatemala, 2024</span>' in own
+    es = text(get(cast.focal, "indicator_detail", "es", pk=ind.count.pk))
+    assert '>Reportar<span class="sr">: Guatemala, 2024</span>' in es
