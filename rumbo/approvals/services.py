@@ -277,6 +277,7 @@ def plan_follow_approval(
         plan=plan,
         data={"status": Plan.Status.APPROVED},
         expected_version=plan.version,
+        approved_by_members=True,
     )
 
 

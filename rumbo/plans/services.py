@@ -62,18 +62,42 @@ def refresh_effective_visibility(plan: Plan) -> None:
 # Plans ---------------------------------------------------------------------------------------
 
 
+def _not_approved_by_hand(data: Mapping[str, Any], old_status: str | None) -> None:
+    """A plan becomes approved when its member countries approve its version (an approval
+    question): no one sets it so by hand. One already approved keeps its status."""
+    if data.get("status") == Plan.Status.APPROVED and old_status != Plan.Status.APPROVED:
+        raise ValidationError(
+            {
+                "status": _(
+                    "A plan becomes approved when its member countries approve it: put its "
+                    "version to them on the Approvals page."
+                )
+            }
+        )
+
+
 @transaction.atomic
 def plan_create(*, actor: Any, data: Mapping[str, Any]) -> Plan:
+    _not_approved_by_hand(data, None)
     plan = audited_create(actor=actor, instance=Plan(), data=data)
     return plan
 
 
 @transaction.atomic
 def plan_update(
-    *, actor: Any, plan: Plan, data: Mapping[str, Any], expected_version: int | None
+    *,
+    actor: Any,
+    plan: Plan,
+    data: Mapping[str, Any],
+    expected_version: int | None,
+    approved_by_members: bool = False,
 ) -> Plan:
+    """Change a plan. `approved_by_members`: the status follows an approval question the
+    member countries settled (the approvals' service); otherwise "approved" is refused."""
     # Read from the database: a bound form may already have changed the instance in memory.
-    old_visibility = Plan.objects.values_list("visibility", flat=True).get(pk=plan.pk)
+    old_visibility, old_status = Plan.objects.values_list("visibility", "status").get(pk=plan.pk)
+    if not approved_by_members:
+        _not_approved_by_hand(data, old_status)
     plan = audited_update(actor=actor, instance=plan, data=data, expected_version=expected_version)
     if plan.visibility != old_visibility:
         refresh_effective_visibility(plan)

@@ -257,3 +257,35 @@ def test_dates_in_the_wrong_order_are_refused_on_the_field(cast, wg_plan):
     page = response.content.decode()
     assert 'href="#id_end_date"' in page
     assert "La fecha de finalización no puede ser anterior a la fecha de inicio." in page
+
+
+@pytest.mark.parametrize("lang", ["es", "en"])
+def test_approved_comes_from_the_member_countries_not_from_the_form(cast, lang):
+    """A plan's status follows from its approvals: setting "approved" by hand is refused on
+    the status field (the plan is put to the member countries instead); a plan already
+    approved keeps its status when edited."""
+    client = client_for(cast.secretariat)
+    client.post(url("plan_create"), plan_form())
+    plan = Plan.objects.get(code="ppt-2024")
+    response = client.post(
+        url("plan_edit", lang, code=plan.code),
+        plan_form(status="approved", version=str(plan.version), levels="Eje | Axis"),
+    )
+    assert response.status_code == 200
+    page = response.content.decode()
+    said = {
+        "es": "Un plan queda aprobado cuando sus países miembros lo aprueban",
+        "en": "A plan becomes approved when its member countries approve it",
+    }[lang]
+    assert said in page and 'href="#id_status"' in page
+    plan.refresh_from_db()
+    assert plan.status == "draft"
+    Plan.objects.filter(pk=plan.pk).update(status="approved")  # as approval would leave it
+    plan.refresh_from_db()
+    response = client.post(
+        url("plan_edit", lang, code=plan.code),
+        plan_form(status="approved", version=str(plan.version), levels="Eje | Axis", title_en="T"),
+    )
+    assert response.status_code == 302
+    created = client.post(url("plan_create"), plan_form(code="ppt-2025", status="approved"))
+    assert created.status_code == 200 and not Plan.objects.filter(code="ppt-2025").exists()
