@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "rumbo.organisations",
     "rumbo.plans",
     "rumbo.indicators",
+    "rumbo.obligations",
     "rumbo.approvals",
     "rumbo.meetings",
     "rumbo.practices",
@@ -191,6 +192,7 @@ SPECTACULAR_SETTINGS = {
         "ConceptNoteStatusEnum": "rumbo.tracking.models.ConceptNote.Status",
         "GoodPracticeStatusEnum": "rumbo.practices.models.GoodPractice.Status",
         "DatePrecisionEnum": "rumbo.plans.models.activity.Activity.Precision",
+        "OccurrenceStatusEnum": "rumbo.obligations.occurrences.STATUS_CHOICES",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
