@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "rumbo.organisations",
     "rumbo.plans",
     "rumbo.indicators",
+    "rumbo.obligations",
     "rumbo.approvals",
     "rumbo.meetings",
     "rumbo.practices",
@@ -194,6 +195,7 @@ SPECTACULAR_SETTINGS = {
         "FollowUpStatusEnum": "rumbo.meetings.models_agreements.FollowUp.Status",
         "MeasurementStatusEnum": "rumbo.indicators.models.values.Measurement.Status",
         "DatePrecisionEnum": "rumbo.plans.models.activity.Activity.Precision",
+        "OccurrenceStatusEnum": "rumbo.obligations.occurrences.STATUS_CHOICES",
     },
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",

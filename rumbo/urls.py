@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("", include("rumbo.practices.urls")),
     path("", include("rumbo.meetings.urls")),
     path("", include("rumbo.approvals.urls")),
+    path("", include("rumbo.obligations.urls")),
     prefix_default_language=True,
 )
 

@@ -9,6 +9,7 @@ from . import (
     views_approvals,
     views_indicators,
     views_meetings,
+    views_obligations,
     views_practices,
     views_tracking,
 )
@@ -34,6 +35,7 @@ router.register("good-practices", views_practices.GoodPracticeViewSet, basename=
 router.register("meetings", views_meetings.MeetingViewSet, basename="meeting")
 router.register("agreements", views_agreements.AgreementViewSet, basename="agreement")
 router.register("approvals", views_approvals.ApprovalQuestionViewSet, basename="approval")
+router.register("obligations", views_obligations.ObligationViewSet, basename="obligation")
 
 urlpatterns = [
     path("", docs.api_home, name="api-home"),  # the page for people, in their language

@@ -345,6 +345,9 @@ class Loader:
         from rumbo.approvals.seeds import load_approvals  # approvals read the plans loaded above
 
         load_approvals(self)
+        from rumbo.obligations.seeds import load_obligations  # obligations name bodies
+
+        load_obligations(self)
         return self.report
 
     def load_organisations(self, path: Path) -> None:

@@ -104,6 +104,13 @@ ROUTES: dict[str, dict[str, str]] = {
     "approval_file_download": {"pk": "approval_file"},
     "approval-list": {},
     "approval-detail": {"pk": "approval"},
+    "obligation_calendar": {},
+    "obligation_detail": {"pk": "obligation"},
+    "obligation_fulfil": {"pk": "obligation"},
+    "obligation_file_download": {"pk": "obligation_file"},
+    "body_obligations": {"code": "body"},
+    "obligation-list": {},
+    "obligation-detail": {"pk": "obligation"},
     # API
     "api-root": {},
     "plan-list": {},
