@@ -41,6 +41,7 @@ from rumbo.core.visibility import Visibility
 from rumbo.indicators import services as indicator_services
 from rumbo.meetings import services as meeting_services
 from rumbo.meetings import services_agreements as agreement_services
+from rumbo.obligations.models import Obligation
 from rumbo.practices import services as practice_services
 from rumbo.testing.factories import IndicatorFactory
 from rumbo.tracking import services
@@ -201,6 +202,11 @@ def known(cast: Any, canary: Any) -> dict[str, list[Any]]:
                 data={"code": "1", "text_es": t},
             ).pk
             for t, v in [("Acuerdo", Visibility.PUBLIC), ("CANARY acuerdo", Visibility.MEMBERS)]
+        ],
+        # A public obligation, and the members-only one (concept notes are members only).
+        "obligations": [
+            Obligation.objects.get(code=code).pk
+            for code in ("network-pledge-follow-up", "concept-note-before-activity")
         ],
     }
 
