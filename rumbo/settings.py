@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "rumbo.plans",
     "rumbo.indicators",
     "rumbo.obligations",
+    "rumbo.reminders",
     "rumbo.approvals",
     "rumbo.meetings",
     "rumbo.practices",
@@ -271,6 +272,8 @@ if EMAIL_HOST:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("RUMBO_DEFAULT_FROM_EMAIL", "rumbo@localhost")
+# The address people reach Rumbo at, for links in emails and calendar feeds ("https://host").
+RUMBO_SITE_URL = os.environ.get("RUMBO_SITE_URL", "")
 
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -3,9 +3,11 @@ from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path
 
 from rumbo.api.docs import api_docs
+from rumbo.reminders.urls import feed_urlpatterns
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("api/", include("rumbo.api.urls")),
+    path("", include(feed_urlpatterns)),  # a person's calendar feed: one address in any language
 ]
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
@@ -19,6 +21,7 @@ urlpatterns += i18n_patterns(
     path("", include("rumbo.meetings.urls")),
     path("", include("rumbo.approvals.urls")),
     path("", include("rumbo.obligations.urls")),
+    path("", include("rumbo.reminders.urls")),
     prefix_default_language=True,
 )
 

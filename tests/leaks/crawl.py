@@ -111,6 +111,8 @@ ROUTES: dict[str, dict[str, str]] = {
     "body_obligations": {"code": "body"},
     "obligation-list": {},
     "obligation-detail": {"pk": "obligation"},
+    "calendar_settings": {},
+    "body_calendar": {"code": "body"},
     # API
     "api-root": {},
     "plan-list": {},
@@ -160,6 +162,7 @@ SKIPPED = {
     "value_decide": "POST only: a write, covered by the permission tests",
     "period_lock": "POST only: a write, covered by the permission tests",
     "period_unlock": "POST only: a write, covered by the permission tests",
+    "personal_calendar": "a secret address per person: tested in rumbo/reminders/tests",
 }
 # The admin is for staff only (the secretariat, who may see everything); other roles are
 # sent to its login page. It is checked for versions and audit in core/tests/test_admin*.
@@ -247,6 +250,8 @@ def body_text(response: Any) -> str:
                 if not n.startswith("docProps/")
             )
     text = raw.decode("utf-8", "replace")
+    if response.get("Content-Type", "").startswith("text/calendar"):
+        text = text.replace("\r\n ", "")  # unfold iCalendar's long lines
     location = response.get("Location", "")
     disposition = response.get("Content-Disposition", "")
     return f"{location}\n{disposition}\n{text}"
