@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "rumbo.organisations",
     "rumbo.plans",
     "rumbo.indicators",
+    "rumbo.pledges",
     "rumbo.approvals",
     "rumbo.meetings",
     "rumbo.practices",

@@ -9,6 +9,7 @@ from . import (
     views_approvals,
     views_indicators,
     views_meetings,
+    views_pledges,
     views_practices,
     views_tracking,
 )
@@ -32,6 +33,7 @@ router.register(
 )
 router.register("good-practices", views_practices.GoodPracticeViewSet, basename="good-practice")
 router.register("meetings", views_meetings.MeetingViewSet, basename="meeting")
+router.register("pledges", views_pledges.PledgeViewSet, basename="pledge")
 router.register("agreements", views_agreements.AgreementViewSet, basename="agreement")
 router.register("approvals", views_approvals.ApprovalQuestionViewSet, basename="approval")
 
