@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "rumbo.indicators",
     "rumbo.obligations",
     "rumbo.reminders",
+    "rumbo.pledges",
     "rumbo.approvals",
     "rumbo.meetings",
     "rumbo.practices",

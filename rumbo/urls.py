@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("", include("rumbo.tracking.urls")),
     path("", include("rumbo.indicators.urls")),
     path("", include("rumbo.practices.urls")),
+    path("", include("rumbo.pledges.urls")),
     path("", include("rumbo.meetings.urls")),
     path("", include("rumbo.approvals.urls")),
     path("", include("rumbo.obligations.urls")),

@@ -10,6 +10,7 @@ from . import (
     views_indicators,
     views_meetings,
     views_obligations,
+    views_pledges,
     views_practices,
     views_tracking,
 )
@@ -33,6 +34,7 @@ router.register(
 )
 router.register("good-practices", views_practices.GoodPracticeViewSet, basename="good-practice")
 router.register("meetings", views_meetings.MeetingViewSet, basename="meeting")
+router.register("pledges", views_pledges.PledgeViewSet, basename="pledge")
 router.register("agreements", views_agreements.AgreementViewSet, basename="agreement")
 router.register("approvals", views_approvals.ApprovalQuestionViewSet, basename="approval")
 router.register("obligations", views_obligations.ObligationViewSet, basename="obligation")

@@ -36,6 +36,7 @@ from rumbo.tracking.models import ConceptNote, Evidence, ImportSession, Progress
 
 from .canaries_approvals import plant_approvals
 from .canaries_obligations import plant_obligations
+from .canaries_pledges import plant_pledges
 from .canaries_practices import plant_practices
 
 AUTHORS = 4  # a marker level above members: authors and the secretariat only
@@ -102,6 +103,7 @@ def plant_stage(level: int, planted: Planted, system: User) -> None:
     plant_practices(level, planted, system)
     plant_approvals(level, planted, system)
     plant_obligations(level, planted, system)
+    plant_pledges(level, planted, system)
     if level == AUTHORS:
         _plant_authors_only(planted, system)
         return

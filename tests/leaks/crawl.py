@@ -98,6 +98,16 @@ ROUTES: dict[str, dict[str, str]] = {
     "practice_file_download": {"pk": "practice_file"},
     "good-practice-list": {},
     "good-practice-detail": {"pk": "practice"},
+    "pledge_list": {},
+    "pledge_list_csv": {},
+    "pledge_list_xlsx": {},
+    "pledge_create": {},
+    "pledge_detail": {"pk": "pledge"},
+    "pledge_edit": {"pk": "pledge"},
+    "pledge_round": {"pk": "pledge_round", "year": "pledge_round", "month": "pledge_round"},
+    "pledge_file_download": {"pk": "pledge_file"},
+    "pledge-list": {},
+    "pledge-detail": {"pk": "pledge"},
     "approval_list": {},
     "approval_open": {},
     "approval_detail": {"pk": "approval"},
@@ -194,6 +204,9 @@ FILTERS: dict[str, dict[str, str]] = {
     "indicator-value-list": {"indicator": "indicator"},
     "meeting_list": {"body": "body"},
     "meeting-list": {"body": "body"},
+    "pledge_list": {"organisation": "organisation"},
+    "pledge_list_csv": {"organisation": "organisation"},
+    "pledge-list": {"organisation": "organisation"},
 }
 MISSING = {"code": "no-such-record", "pk": 987654321, "token": "no-such-token", "text": ""}
 

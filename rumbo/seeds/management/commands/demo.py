@@ -5,7 +5,8 @@ from typing import Any
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-from rumbo.seeds.demo import DEMO_PASSWORD, ensure_demo_accounts
+from rumbo.pledges.demo import ensure_demo_pledges
+from rumbo.seeds.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, ensure_demo_accounts
 from rumbo.seeds.loader import SeedError, load_seeds
 
 
@@ -33,3 +34,5 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {account.username:<12} {account.role:<14} {account.organisation}{note}"
             )
+        added = ensure_demo_pledges(DEMO_ACCOUNTS[0].username)  # the secretariat's account
+        self.stdout.write(f"Demo pledges added: {added}.")
