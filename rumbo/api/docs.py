@@ -41,6 +41,13 @@ RESOURCES = {
     "approvals": _(
         "Approval of texts by the member countries: positions on each version and the outcome."
     ),
+    "pledges": _(
+        "Pledges: who pledged what, in money or in kind, and each quarterly round's update."
+    ),
+    "obligations": _(
+        "The calendar of obligations: who owes what to whom and when, each due date done, due "
+        "or late."
+    ),
 }
 # What an operation does, by the end of its operationId.
 ACTIONS = {

@@ -42,6 +42,7 @@ from rumbo.indicators import services as indicator_services
 from rumbo.meetings import services as meeting_services
 from rumbo.meetings import services_agreements as agreement_services
 from rumbo.obligations.models import Obligation
+from rumbo.pledges import services as pledge_services
 from rumbo.practices import services as practice_services
 from rumbo.testing.factories import IndicatorFactory
 from rumbo.tracking import services
@@ -202,6 +203,23 @@ def known(cast: Any, canary: Any) -> dict[str, list[Any]]:
                 data={"code": "1", "text_es": t},
             ).pk
             for t, v in [("Acuerdo", Visibility.PUBLIC), ("CANARY acuerdo", Visibility.MEMBERS)]
+        ],
+        "pledges": [
+            pledge_services.pledge_create(
+                actor=se,
+                organisation=cast.focal.organisation,
+                data={
+                    "title_es": t,
+                    "amount": Decimal("1"),
+                    "currency": "USD",
+                    "pledged_on": dt.date(2024, 1, 1),
+                    "visibility": v,
+                },
+            ).pk
+            for t, v in [
+                ("Compromiso", Visibility.PUBLIC),
+                ("CANARY compromiso", Visibility.MEMBERS),
+            ]
         ],
         # A public obligation, and the members-only one (concept notes are members only).
         "obligations": [
