@@ -42,6 +42,7 @@ from .digest import (
     role_key,
     viewer_key,
 )
+from .sources_obligations import obligation_entries, obligations_owed
 
 # As many as the home page lists; beyond that, a link to the full list.
 SHOWN = 10
@@ -266,6 +267,8 @@ def _overdue_items(
 
 def register() -> None:
     add_calendar_source("meetings", meeting_entries)
+    add_calendar_source("obligations", obligation_entries)
+    add_digest_source("obligations", obligations_owed)
     add_digest_source(
         "concept notes waiting", from_home_section(tracking_home.notes_waiting_section, role_key)
     )
