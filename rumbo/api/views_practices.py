@@ -13,6 +13,7 @@ from rest_framework import permissions, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -59,6 +60,9 @@ class GoodPracticeViewSet(CheckedInputMixin, viewsets.ModelViewSet):
     serializer_class = GoodPracticeSerializer
     filter_form = PracticeQuery
     permission_classes = [permissions.IsAuthenticatedOrReadOnly]
+    # JSON only: in a form-encoded body an empty optional field counts as absent, so a
+    # blank organisation code would pass where the schema says it may not.
+    parser_classes = [JSONParser]
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self) -> QuerySet[GoodPractice]:

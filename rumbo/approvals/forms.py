@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -51,8 +51,7 @@ class QuestionForm(forms.Form):
     def __init__(self, *args: Any, plans: Any, bodies: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, queryset in (("plan", plans), ("body", bodies)):
-            field = self.fields[name]
-            assert isinstance(field, forms.ModelChoiceField)
+            field = cast(forms.ModelChoiceField, self.fields[name])
             field.queryset = queryset
             field.to_field_name = "code"
 
@@ -90,7 +89,6 @@ class PositionForm(forms.Form):
 
     def __init__(self, *args: Any, countries: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["country"]
-        assert isinstance(field, forms.ModelChoiceField)
+        field = cast(forms.ModelChoiceField, self.fields["country"])
         field.queryset = countries
         field.to_field_name = "code"

@@ -76,7 +76,8 @@ def meeting_entries(user: Any, body: Any = None) -> Iterable[CalendarEntry]:
         meetings = meetings.filter(body=body)
     for meeting in meetings.order_by("start_date", "pk"):
         start = meeting.start_date
-        assert start is not None  # filtered above
+        if start is None:  # filtered above
+            continue
         last = meeting.end_date if meeting.end_date and meeting.end_precision == DAY else start
         parts = [str(meeting.get_kind_display())]
         if meeting.body is not None:  # loaded through the bodies' reader
