@@ -29,7 +29,16 @@ GRACE = dt.timedelta(hours=1)
 # The folders whose files belong to records (evidence of progress updates and of indicator
 # values, uploaded workbooks). Whatever app a record belongs to, a file any record's file field
 # points at is kept (see `_referenced`).
-FOLDERS = ("evidence", "imports", "value-evidence", "practice-files", "meeting-documents")
+FOLDERS = (
+    "evidence",
+    "imports",
+    "value-evidence",
+    "practice-files",
+    "meeting-documents",
+    "approval-files",
+    "pledge-files",
+    "obligation-files",
+)
 
 
 @dataclass

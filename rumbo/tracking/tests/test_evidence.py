@@ -244,3 +244,20 @@ def test_on_the_database_queue_the_cleaning_schedules_itself_once(media, setting
     following = DBTaskResult.objects.get(status="READY")
     wait = following.run_after - done.finished_at
     assert abs(wait - CLEANING_INTERVAL) < dt.timedelta(minutes=1)
+
+
+def test_the_cleaning_reads_the_folder_of_every_kind_of_attached_file():
+    """A kind of record with files of its own (`RandomName(folder)`) has its orphans cleaned
+    too: a folder missing from `FOLDERS` would keep abandoned files for ever."""
+    from django.apps import apps as django_apps
+    from django.db.models import FileField
+
+    from rumbo.core.files import RandomName
+
+    folders = {
+        field.upload_to.folder
+        for model in django_apps.get_models()
+        for field in model._meta.get_fields()
+        if isinstance(field, FileField) and isinstance(field.upload_to, RandomName)
+    }
+    assert folders and folders <= set(uploads.FOLDERS), folders - set(uploads.FOLDERS)
