@@ -75,6 +75,7 @@ class Obligation(VersionedModel):
         WORKING_GROUP_MEETINGS = "working_group_meetings", _("Meetings held, from the meetings")
         PRACTICES_PUBLISHED = "practices_published", _("Good practices published")
         CONCEPT_NOTES = "concept_notes", _("Concept notes submitted before the activity")
+        PLEDGE_ROUNDS = "pledge_rounds", _("Pledges updated in the round, from the pledges")
 
     code = models.SlugField(_("code"), max_length=60, unique=True)
     title = models.CharField(_("title"), max_length=300)

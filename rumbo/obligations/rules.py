@@ -1,7 +1,7 @@
 """How Rumbo tells, from its own records, that an occurrence is done: one function per
 computed rule, registered in RULES under the obligation's `rule`. Each reads through the
 viewer's readers and runs one or two queries whatever the number of occurrences. An
-obligation whose rule is not here (pledge follow-up, the reports) is done when the one who owes
+obligation whose rule is not here (the reports) is done when the one who owes
 it records a fulfilment. To add a rule: a choice in `Obligation.Rule`, a function here."""
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from rumbo.meetings.selectors import meetings_for
 from rumbo.organisations.models import Body
 from rumbo.plans.models import Activity
 from rumbo.plans.selectors import activities_queryset
+from rumbo.pledges.selectors import pledge_rounds_status
 from rumbo.practices.selectors import published_by_month
 from rumbo.tracking.models import ConceptNote
 from rumbo.tracking.selectors import concept_notes_for
@@ -98,10 +99,33 @@ def concept_notes(viewer: Any, occs: list[Occurrence]) -> None:
         o.computed_done = day <= o.due
 
 
+def pledge_rounds(viewer: Any, occs: list[Occurrence]) -> None:
+    """A follow-up round (April, June, September, December) is done when every pledge the
+    viewer may see that owed an update in it got one (`pledge_rounds_status`, two queries a
+    year). A round no pledge owed is left to be marked by hand."""
+    status = {
+        (count.due_on.year, count.due_on.month): count
+        for year in sorted({o.period.start.year for o in occs})
+        for count in pledge_rounds_status(viewer, year)
+    }
+    for o in occs:
+        count = status.get((o.period.start.year, o.period.start.month))
+        if count is None or count.due == 0:
+            o.evidence = _("No pledge owed an update in this round")
+            continue
+        o.evidence = ngettext(
+            "%(reported)s of %(due)s pledge updated",
+            "%(reported)s of %(due)s pledges updated",
+            count.due,
+        ) % {"reported": count.reported, "due": count.due}
+        o.computed_done = count.reported >= count.due
+
+
 RULES: dict[str, Mark] = {
     Obligation.Rule.WORKING_GROUP_MEETINGS: working_group_meetings,
     Obligation.Rule.PRACTICES_PUBLISHED: practices_published,
     Obligation.Rule.CONCEPT_NOTES: concept_notes,
+    Obligation.Rule.PLEDGE_ROUNDS: pledge_rounds,
 }
 
 

@@ -235,7 +235,7 @@ def owed_by_groups(today: dt.date, horizon_days: int) -> dict[DebtorKey, list[Oc
     ("secretariat", 0); ("presidency", year) a presidency Rumbo has no record of (the
     secretariat's to chase). Reads every record, members-only ones included: the job must hand
     each person only what `obligations_for(person)` shows them. A fixed number of queries
-    (seven or so) whatever the amount of data."""
+    (ten or so, and two a year of pledge rounds) whatever the amount of data."""
     since = today - dt.timedelta(days=FRESHNESS_DAYS)
     out: dict[DebtorKey, list[Occurrence]] = defaultdict(list)
     for o in occurrences_for(WHOLE_RECORD, today=today, horizon_days=horizon_days):
