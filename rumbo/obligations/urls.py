@@ -12,4 +12,9 @@ urlpatterns = [
         name="obligation_file_download",
     ),
     path("bodies/<slug:code>/obligations/", views.body_obligations, name="body_obligations"),
+    path(
+        "countries/<slug:code>/obligations/",
+        views.country_obligations,
+        name="country_obligations",
+    ),
 ]

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_safe
 
 from rumbo.core.forms import apply_service_errors
 from rumbo.organisations.models import Body, Organisation
-from rumbo.organisations.selectors import get_body_for
+from rumbo.organisations.selectors import get_body_for, get_member_state_for
 from rumbo.tracking.views_files import attachment_response
 
 from . import services
@@ -176,6 +176,27 @@ def body_obligations(request: HttpRequest, code: str) -> HttpResponse:
             "body": body,
             "rows": _rows(Fulfiller(request.user).may, list(reversed(owed))),
             "fresh": fresh,
+        },
+    )
+
+
+@require_safe
+def country_obligations(request: HttpRequest, code: str) -> HttpResponse:
+    """What a member country owes (as the Presidency Pro-Tempore of a year, and as an
+    organisation), with its freshness: its share of what came due in the last year that is
+    done, and its indicator values missing."""
+    country = get_member_state_for(request.user, code)
+    today = timezone.localdate()
+    found = occurrences_for(request.user, today=today)
+    keys = {("country", country.pk), ("organisation", country.pk)}
+    owed = [o for o in found if o.debtor.key in keys]
+    return render(
+        request,
+        "obligations/country_obligations.html",
+        {
+            "country": country,
+            "rows": _rows(Fulfiller(request.user).may, list(reversed(owed))),
+            "fresh": country_freshness(request.user, found, country, today),
         },
     )
 

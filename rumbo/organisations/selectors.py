@@ -21,6 +21,13 @@ def get_organisation_for(user: Any, code: str) -> Organisation:
     return get_object_or_404(organisations_for(user), code=code)
 
 
+def get_member_state_for(user: Any, code: str) -> Organisation:
+    """A member country the viewer may see, by its code (ISO3, any case), or 404."""
+    return get_object_or_404(
+        organisations_for(user).filter(kind=Organisation.Kind.MEMBER_STATE), code=code.upper()
+    )
+
+
 def bodies_for(user: Any) -> QuerySet[Body]:
     return Body.objects.visible_to(user).prefetch_related(
         Prefetch("country", queryset=organisations_for(user)),

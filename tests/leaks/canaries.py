@@ -515,7 +515,7 @@ def _meeting(system: User, level: int, body: Body, visibility: int) -> tuple[Mee
 def _agreement(system: User, level: int, meeting: Meeting, planted: Planted) -> None:
     """A marked agreement of the meeting (at its level: members only for a closed meeting),
     with a marked follow-up cell of Guatemala. Kinds: "agreement" (pk), "follow_up_country"
-    (code), "follow_up_place" ({pk, code})."""
+    (code: public, planted once), "follow_up_place" ({pk, code})."""
     agreement = agreement_services.agreement_create(
         actor=system,
         meeting=meeting,
@@ -533,7 +533,8 @@ def _agreement(system: User, level: int, meeting: Meeting, planted: Planted) -> 
     planted.add("agreement", agreement.pk, level)
     for country in ("GTM", "PAN"):
         planted.add("follow_up_place", {"pk": agreement.pk, "code": country}, level)
-        planted.add("follow_up_country", country, level)
+        if level == 0:  # the countries are public: their pages list every level's cells
+            planted.add("follow_up_country", country, level)
 
 
 def plant_meetings(level: int, planted: Planted, system: User) -> None:

@@ -86,6 +86,7 @@ ROUTES: dict[str, dict[str, str]] = {
     "body_follow_up_csv": {"code": "body"},
     "body_follow_up_xlsx": {"code": "body"},
     "country_follow_up": {"code": "follow_up_country"},
+    "country_obligations": {"code": "follow_up_country"},
     "agreement-list": {},
     "agreement-detail": {"pk": "agreement"},
     "practice_list": {},

@@ -153,3 +153,20 @@ def test_the_api_lists_obligations_with_their_occurrences(client, cast):
     assert [o["period"] for o in pledges["occurrences"]][:2] == ["2023-06", "2023-09"]
     assert {o["status"] for o in pledges["occurrences"]} <= {"done", "due", "late"}
     assert len(rows) == obligations_for(cast.public).count()
+
+
+@pytest.mark.parametrize(("lang", "words"), [("es", "Actualización"), ("en", "Freshness")])
+def test_a_countrys_page_shows_what_it_owes_as_presidency_and_its_freshness(
+    client, cast, bodies, orgs, lang, words
+):
+    """Panama held the Presidency Pro-Tempore in 2023: its annual work plan is its own to
+    deliver, shown with its freshness (linked from the country's page)."""
+    response = client.get(f"/{lang}/countries/pan/obligations/")
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert words in text and "2023" in text
+    assert "plan de trabajo anual" in text.lower() or "annual work plan" in text.lower()
+    assert "/obligations/" in client.get(f"/{lang}/countries/PAN/").content.decode()
+    assert client.get(f"/{lang}/countries/XXX/obligations/").status_code == 404
+    civil = cast.civil.organisation.code
+    assert client.get(f"/{lang}/countries/{civil}/obligations/").status_code == 404
