@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from django.db.models import Count, F, Prefetch, QuerySet
+from django.db.models import Count, F, FilteredRelation, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from rumbo.organisations.models import Body, Organisation
@@ -179,17 +179,23 @@ class CountryFollowUp:
 
 def country_follow_up(user: Any, country: Organisation, status: str = "") -> CountryFollowUp:
     """A member country (read through `get_member_country_for`) across the agreements the
-    viewer sees. Two queries for the counts, whatever the number of agreements; the agreements come
-    newest meeting first, each with the country's cell in `cells` (a list of none or one),
+    viewer sees. One query for the counts, whatever the number of agreements; the agreements
+    come newest meeting first, each with the country's cell in `cells` (a list of none or one),
     and only those of `status` when one is given (`not_reported`: no cell yet)."""
-    visible = Agreement.objects.visible_to(user)
     cells = follow_ups_for(user).filter(country=country)
-    counts = {value: 0 for value in FollowUp.Status.values}
-    grouped = cells.order_by().values("status").annotate(n=Count("pk")).values_list("status", "n")
-    counts.update(dict(grouped))
-    counts[FollowUp.Status.NOT_REPORTED] = visible.count() - sum(
-        n for value, n in counts.items() if value != FollowUp.Status.NOT_REPORTED
+    # One pass over the visible agreements, each with the country's cell if it has one (none:
+    # not reported).
+    grouped = (
+        Agreement.objects.visible_to(user)
+        .annotate(cell=FilteredRelation("follow_ups", condition=Q(follow_ups__country=country)))
+        .order_by()
+        .values("cell__status")
+        .annotate(n=Count("pk"))
+        .values_list("cell__status", "n")
     )
+    counts = {value: 0 for value in FollowUp.Status.values}
+    for value, n in grouped:
+        counts[value or FollowUp.Status.NOT_REPORTED] += n
     agreements = agreements_for(user).order_by(
         F("meeting__start_date").desc(nulls_last=True), "meeting_id", "order", "code", "id"
     )
