@@ -10,7 +10,9 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import register_converter
 
-        from .params import IdConverter
+        from .params import IdConverter, MonthConverter, YearConverter
 
         # Before any URLconf is read: every app's urls.py uses <id:pk>.
         register_converter(IdConverter, "id")
+        register_converter(YearConverter, "year")
+        register_converter(MonthConverter, "month")

@@ -23,6 +23,30 @@ def is_record_id(value: Any) -> bool:
     return text.isascii() and text.isdigit() and 1 <= int(text) <= MAX_ID
 
 
+class YearConverter:
+    """`<year:year>`: four digits (a year as calendars write it)."""
+
+    regex = "[0-9]{4}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: Any) -> str:
+        return f"{int(value):04d}"
+
+
+class MonthConverter:
+    """`<month:month>`: a month, 1 to 12 (with or without a leading zero)."""
+
+    regex = "0?[1-9]|1[0-2]"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value: Any) -> str:
+        return str(int(value))
+
+
 class IdConverter:
     """`<id:pk>` in a URL pattern: digits, as an int in the range of stored ids."""
 

@@ -85,4 +85,4 @@ def what_i_owe_section(user: Any) -> HomeSection | None:
 
 
 def register() -> None:
-    add_home_section("what I owe", what_i_owe_section, order=15)
+    add_home_section("what I owe", what_i_owe_section, order=40)

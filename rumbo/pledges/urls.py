@@ -10,7 +10,7 @@ urlpatterns = [
     path("pledges/<id:pk>/", views.pledge_detail, name="pledge_detail"),
     path("pledges/<id:pk>/edit/", views.pledge_edit, name="pledge_edit"),
     path(
-        "pledges/<id:pk>/rounds/<int:year>-<int:month>/",
+        "pledges/<id:pk>/rounds/<year:year>-<month:month>/",
         views.pledge_round,
         name="pledge_round",
     ),
