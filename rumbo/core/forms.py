@@ -103,3 +103,12 @@ def apply_service_errors(form: forms.BaseForm, exc: ValidationError) -> None:
     else:
         for error in exc.error_list:
             form.add_error(None, error)
+
+
+def split_files(cleaned: dict[str, Any]) -> tuple[dict[str, Any], list[Any], list[Any], Any]:
+    """A record form's cleaned data as its service takes it: the fields, the files added,
+    the ids of files to remove, and the version the form was read at."""
+    data = dict(cleaned)
+    files = data.pop("files", None) or []
+    remove = data.pop("remove_files", None) or []
+    return data, files, remove, data.pop("version", None)

@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from rumbo.core.forms import apply_service_errors
+from rumbo.core.forms import apply_service_errors, split_files
 from rumbo.core.tables import table_csv_response, table_xlsx_response
 from rumbo.tracking.views_files import attachment_response
 
@@ -138,10 +138,7 @@ def pledge_round(request: HttpRequest, pk: int, year: int, month: int) -> HttpRe
     update = update_of(pledge, rnd)
     form = RoundForm(request.POST or None, request.FILES or None, instance=update, pledge=pledge)
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        files = data.pop("files", None) or []
-        remove = data.pop("remove_files", None) or []
-        version = data.pop("version", None)
+        data, files, remove, version = split_files(form.cleaned_data)
         try:
             services.round_report(
                 actor=request.user,

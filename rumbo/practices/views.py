@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from rumbo.core.forms import apply_service_errors
+from rumbo.core.forms import apply_service_errors, split_files
 from rumbo.tracking.views_files import attachment_response
 
 from . import services
@@ -109,10 +109,7 @@ def practice_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None, request.FILES or None, instance=practice, user=request.user
     )
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        files = data.pop("files", None) or []
-        remove = data.pop("remove_files", None) or []
-        version = data.pop("version")
+        data, files, remove, version = split_files(form.cleaned_data)
         try:
             services.practice_update(
                 actor=request.user,
