@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, F, OuterRef, Prefetch, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -149,25 +149,12 @@ class Gap:
     missing: list[periods.Period]
 
 
-def _ended(
-    rows: Iterable[tuple[int, int, int, str]], today: dt.date
-) -> dict[int, list[periods.Period]]:
-    """Each indicator's reporting periods that have ended, from (id, first year, last year,
-    frequency); worked out once per plan span and frequency (a plan has thousands of
-    indicators and a few frequencies)."""
-    known: dict[tuple[int, int, str], list[periods.Period]] = {}
-    out = {}
-    for pk, first, last, frequency in rows:
-        key = (first, last, frequency)
-        if key not in known:
-            known[key] = [p for p in periods.periods_between(*key) if p.end < today]
-        out[pk] = known[key]
-    return out
-
-
 GAP_FIELDS = ["code", "order", "name_es", "name_en", "frequency", "plan__code"]
 GAP_FIELDS += ["plan__period_start", "plan__period_end", "plan__title_es", "plan__title_en"]
 GAP_FIELDS += ["plan__short_title_es", "plan__short_title_en"]
+
+Span = tuple[int, int, str]  # a plan's first and last year, and a reporting frequency
+SPAN = ("plan__period_start", "plan__period_end", "frequency")
 
 
 def gaps_of(
@@ -175,8 +162,12 @@ def gaps_of(
 ) -> tuple[list[Gap], int]:
     """Indicators that countries report and this one has no value for (that the viewer may
     see) in a period that has ended: the first `limit` of them with those periods, and how
-    many (indicator, period) are missing in all. Four queries; only the indicators listed are
-    read as records."""
+    many (indicator, period) are missing in all.
+
+    Counted in the database: an indicator's ended periods depend only on its plan's years and
+    its frequency (a few spans for thousands of indicators), so what is owed is counted by
+    span, and what was given by indicator among the country's values. Four queries; only the
+    indicators listed are read as records, and only their values by period."""
     today = timezone.localdate()
     reported = (
         indicators_for(user)
@@ -184,47 +175,85 @@ def gaps_of(
         .select_related(None)
         .filter(reported_by=Indicator.Reporter.COUNTRIES)
         .exclude(plan__period_start__gt=today.year)
+    )
+    per_span = reported.order_by().values_list(*SPAN).annotate(n=Count("pk"))
+    indicators = {(first, last, freq): n for first, last, freq, n in per_span}
+    ended: dict[Span, list[periods.Period]] = {
+        span: [p for p in periods.periods_between(*span) if p.end < today] for span in indicators
+    }
+    # A draft, or a value returned for correction, is not reported yet: still missing.
+    sent = values_queryset(user).filter(
+        country=country, status__in=[Measurement.Status.SUBMITTED, Measurement.Status.APPROVED]
+    )
+    given = sent.filter(period__in={p.code for found in ended.values() for p in found})
+    # Counted over the periods not yet ended left out (a few codes) rather than over the ended
+    # ones kept (many): the database then reads the country's values of each indicator in one
+    # range of an index, instead of probing it once per indicator and period.
+    counted = (
+        sent.exclude(period__in=_not_ended(ended))
+        .filter(
+            indicator__reported_by=Indicator.Reporter.COUNTRIES,
+            indicator__plan__period_start__lte=today.year,
+        )
+        .order_by()
+        .values_list("indicator_id", *(f"indicator__{f}" for f in SPAN))
+        .annotate(n=Count("period", distinct=True))
+    )
+    complete, reported_periods = [], 0
+    for pk, first, last, freq, n in counted:
+        owed = len(ended.get((first, last, freq), ()))  # a span no visible indicator has: 0
+        reported_periods += min(n, owed)
+        if n >= owed:
+            complete.append(pk)
+    total = sum(n * len(ended[span]) for span, n in indicators.items()) - reported_periods
+    owing = [span for span, found in ended.items() if found]
+    records = (
+        reported.filter(_any_span(owing))
+        .exclude(pk__in=complete)
+        .select_related("plan")
+        .only(*GAP_FIELDS)
         .order_by("plan__code", "order", "code", "pk")
     )
-    spans = reported.values_list("pk", "plan__period_start", "plan__period_end", "frequency")
-    ended = _ended(spans, today)
-    unique = {id(found): found for found in ended.values()}.values()
-    codes = {p.code for found in unique for p in found}
-    # A draft, or a value returned for correction, is not reported yet: still missing.
-    given = values_queryset(user).filter(
-        country=country,
-        period__in=codes,
-        status__in=[Measurement.Status.SUBMITTED, Measurement.Status.APPROVED],
-    )
-    counted = dict(
-        given.filter(indicator__reported_by=Indicator.Reporter.COUNTRIES)
+    listed = list(records if limit is None else records[:limit])
+    present = set(
+        given.filter(indicator__in=[i.pk for i in listed])
         .order_by()
-        .values("indicator_id")
-        .annotate(n=Count("period", distinct=True))
-        .values_list("indicator_id", "n")
+        .values_list("indicator_id", "period")
     )
-    short = {pk: len(found) - counted.get(pk, 0) for pk, found in ended.items()}
-    lacking = [pk for pk in ended if short[pk] > 0]  # in the indicators' order
-    records = reported.select_related("plan").only(*GAP_FIELDS)
-    shown_values = given.filter(indicator__reported_by=Indicator.Reporter.COUNTRIES)
-    if limit is not None:  # the page: a few indicators, by id
-        records = records.filter(pk__in=lacking[:limit])
-        shown_values = given.filter(indicator__in=lacking[:limit])
-    chosen = set(lacking[:limit] if limit is not None else lacking)
-    listed = [i for i in records if i.pk in chosen]
-    present = set(shown_values.order_by().values_list("indicator_id", "period"))
-    gaps = [Gap(i, [p for p in ended[i.pk] if (i.pk, p.code) not in present]) for i in listed]
-    return gaps, sum(short[pk] for pk in lacking)
+    gaps = [Gap(i, [p for p in ended[_span(i)] if (i.pk, p.code) not in present]) for i in listed]
+    return gaps, total
+
+
+def _not_ended(ended: Mapping[Span, list[periods.Period]]) -> set[str]:
+    """The codes of the spans' periods that have not ended for any span (the whole-plan
+    period ends with its plan: ended for one plan, it may not be for another)."""
+    done = {p.code for found in ended.values() for p in found}
+    return {p.code for span in ended for p in periods.periods_between(*span)} - done
+
+
+def _any_span(spans: list[Span]) -> Q:
+    """Indicators of any of these spans (none: no indicator)."""
+    found = Q(pk__in=[])
+    for span in spans:
+        found |= Q(**dict(zip(SPAN, span, strict=True)))
+    return found
+
+
+def _span(indicator: Indicator) -> Span:
+    return (indicator.plan.period_start, indicator.plan.period_end, indicator.frequency)
 
 
 def gaps_table(gaps: Iterable[Gap], caption: str) -> Table:
     columns = [_("Plan"), _("Code"), _("Indicator"), _("Periods without a value")]
+    labels: dict[periods.Period, str] = {}  # the same few periods, labelled once each
     rows = [
         [
             plan_name(g.indicator.plan),
             g.indicator.code,
             text(g.indicator, "name"),
-            ", ".join(p.label() for p in g.missing),
+            ", ".join(
+                labels[p] if p in labels else labels.setdefault(p, p.label()) for p in g.missing
+            ),
         ]
         for g in gaps
     ]

@@ -108,7 +108,14 @@ class Measurement(VersionedModel):
                 name="unique_regional_value",
             ),
         ]
-        indexes = [models.Index(fields=["indicator", "status", "period"])]
+        indexes = [
+            models.Index(fields=["indicator", "status", "period"]),
+            # A country's page counts its reported periods per indicator from this index alone
+            # (SQLite otherwise probes the unique index once per indicator and period).
+            models.Index(
+                fields=["country", "indicator", "period", "status"], name="value_country_cover"
+            ),
+        ]
         verbose_name = _("indicator value")
         verbose_name_plural = _("indicator values")
 

@@ -173,8 +173,8 @@ def _check_parts(
 
 def check_place(indicator: Indicator, period_code: str, country: Organisation | None) -> str:
     plan = indicator.plan
-    try:
-        period = periods.parse(period_code)
+    try:  # the whole plan's period spans the plan's years
+        period = periods.parse(period_code, plan_years=(plan.period_start, plan.period_end))
     except periods.PeriodError as exc:
         raise ValidationError({"period": str(exc)}) from exc
     if period.kind != indicator.frequency:

@@ -17,7 +17,12 @@ from rumbo.core.visibility import Visibility
 from rumbo.indicators import services
 from rumbo.indicators.models import Indicator, Measurement
 from rumbo.plans.models import Activity
-from rumbo.testing.factories import ActivityFactory, IndicatorFactory, OrganisationFactory
+from rumbo.testing.factories import (
+    ActivityFactory,
+    IndicatorFactory,
+    OrganisationFactory,
+    PlanFactory,
+)
 from rumbo.testing.http import client_for, url
 
 from .conftest import D, report
@@ -290,6 +295,46 @@ def test_a_country_page_shows_its_values_and_what_is_missing(cast, orgs, ind):
         rows = csv_rows(cast.focal, "country_page", table, code="GTM")[1:]
         assert {r[1 if table == "values" else 0] for r in rows} == {plan.title_en}, table
         assert plan.code not in {r[1 if table == "values" else 0] for r in rows}, table
+
+
+def test_what_a_country_has_not_reported_is_counted_per_period_that_has_ended(cast, orgs, bodies):
+    """Over plans that have ended and plans still running, quarters and the whole plan: the
+    periods missing are exactly those ended without a value sent, whatever values exist for
+    periods still running, in four queries."""
+    from rumbo.indicators import dashboards_country, periods
+
+    today = dt.date.today()
+    ended_plan = PlanFactory(
+        code="ended", owner_body=bodies.wg_lab, period_start=2023, period_end=2025
+    )
+    running = PlanFactory(
+        code="running", owner_body=bodies.wg_lab, period_start=2025, period_end=today.year + 1
+    )
+    whole_ended = IndicatorFactory(plan=ended_plan, code="WE", frequency="plan")
+    whole_running = IndicatorFactory(plan=running, code="WR", frequency="plan")
+    quarterly = IndicatorFactory(plan=running, code="QR", frequency="quarter")
+    yearly = IndicatorFactory(plan=running, code="YR", frequency="year")
+    se = cast.secretariat
+    report(se, whole_ended, periods.WHOLE_PLAN, orgs.gtm, value=1, approve_as=se)
+    report(se, whole_running, periods.WHOLE_PLAN, orgs.gtm, value=2, approve_as=se)
+    now = periods.of_date(today, "quarter")
+    report(se, quarterly, "2025-Q1", orgs.gtm, value=3, approve_as=se)
+    report(se, quarterly, now.code, orgs.gtm, value=4, approve_as=se)  # not ended: not owed
+    report(se, yearly, str(today.year), orgs.gtm, value=5, approve_as=se)  # nor this one
+    report(se, yearly, "2025", orgs.gtm, value=6)  # a draft: still missing
+    mine = (whole_ended, whole_running, quarterly, yearly)
+    with CaptureQueriesContext(connection) as queries:
+        gaps, total = dashboards_country.gaps_of(cast.focal, orgs.gtm, limit=None)
+    assert len(queries) == 4
+    found = {g.indicator.code: [p.code for p in g.missing] for g in gaps}
+    quarters = [
+        p.code for p in periods.periods_between(2025, today.year + 1, "quarter") if p.end < today
+    ]
+    expected = {"QR": [q for q in quarters if q != "2025-Q1"], "YR": ["2025"]}
+    assert {k: v for k, v in found.items() if k in {i.code for i in mine}} == expected
+    assert "WE" not in found and "WR" not in found
+    others = sum(len(g.missing) for g in gaps if g.indicator not in mine)
+    assert total == others + len(expected["QR"]) + 1
 
 
 def test_a_country_page_lists_its_commitments(cast, orgs, canary):

@@ -72,6 +72,14 @@ def test_periods_must_be_of_the_indicators_frequency_inside_the_plan_and_begun(c
         assert message in str(exc.value.message_dict["period"])
 
 
+def test_an_indicator_reported_for_the_whole_plan_takes_its_value(cast, orgs, ind):
+    from rumbo.testing.factories import IndicatorFactory
+
+    whole = IndicatorFactory(plan=ind.count.plan, code="W1", frequency="plan")
+    m = report(cast.focal, whole, "plan", orgs.gtm, value=7)
+    assert (m.period, m.value) == ("plan", D("7"))
+
+
 def test_the_breakdown_adds_up_to_the_total_or_says_why_not(cast, orgs, ind):
     women, men = ind.cats["women"].pk, ind.cats["men"].pk
     with pytest.raises(ValidationError) as exc:
