@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Literal
 
 from django.utils.translation import gettext as _
@@ -43,7 +43,7 @@ class Period:
     year: int
     n: int  # 1-4 for a quarter, 1-2 for a semester, 1 for a year; 0 for the whole plan
 
-    @property
+    @cached_property  # read thousands of times by a dashboard; a period never changes
     def code(self) -> str:
         if self.kind == "plan":
             return WHOLE_PLAN
