@@ -3,6 +3,9 @@
 rumbo demo                      migrate, load the real RCM data, create demo accounts
 rumbo export-plans [--as USER] [--plan CODE ...] [--output FILE]
                                 plans as JSON, as USER may see them (default: the public)
+rumbo estimate run|calibrate|bands MODEL.xmile ...
+                                the labour-demand model: one run, a fit to observed
+                                series, Monte Carlo bands (docs/labour-demand.md)
 rumbo <any manage.py command>   e.g. rumbo migrate, rumbo runserver, rumbo createsuperuser
 """
 
