@@ -46,6 +46,11 @@ def can_report(user: Any, indicator: Indicator, country_id: int | None) -> bool:
     )
 
 
+def can_report_for_region(user: Any) -> bool:
+    """Only the secretariat reports values for the region as a whole (no country)."""
+    return _active(user) and bool(user.is_secretariat)
+
+
 def can_review_values(user: Any) -> bool:
     """The secretariat approves or returns reported values and locks periods."""
     return _active(user) and bool(user.is_secretariat)

@@ -1,5 +1,6 @@
-"""The indicator template in and out of Excel: download it for a plan, country and period;
-upload it filled, see a preview, apply it all or nothing (the matrix's round trip)."""
+"""The indicator template in and out of Excel: download it for a plan, country (or the
+region) and period; upload it filled, see a preview, apply it all or nothing (the matrix's
+round trip)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ from rumbo.tracking.models import ImportSession
 from rumbo.tracking.selectors import get_import_session_for
 from rumbo.tracking.xlsx.uploads import marked_workbook
 
+from .access import can_report_for_region
+from .display import REGION
 from .xlsx.apply import ImportAlreadyApplied, ImportConflict, apply_import
 from .xlsx.forms import ApplyForm, TemplateForm, UploadForm
 from .xlsx.importer import preview_import
@@ -35,7 +38,10 @@ SHOWN_ROWS = 500  # changes listed on the preview page; the rest are counted
 
 @login_required
 def indicator_template(request: HttpRequest) -> HttpResponseBase:
-    """The form to choose a template; with a plan chosen, the workbook itself."""
+    """The form to choose a template; with a plan chosen, the workbook itself. The region's
+    template is the secretariat's alone: anyone else asking for it is refused (403)."""
+    if request.GET.get("country") == REGION and not can_report_for_region(request.user):
+        raise PermissionDenied
     form = TemplateForm(request.GET if "plan" in request.GET else None, user=request.user)
     if form.is_bound and form.is_valid():
         plan, country, period = form.chosen()
@@ -44,7 +50,8 @@ def indicator_template(request: HttpRequest) -> HttpResponseBase:
         write_template(out.name, template, lang=current_language())
         out.seek(0)
         when = period.code if period else timezone.localdate().isoformat()
-        name = f"{_('indicators')}-{plan.code}-{country.code}-{when}.xlsx".replace(" ", "-")
+        place = country.code if country is not None else _("region")
+        name = f"{_('indicators')}-{plan.code}-{place}-{when}.xlsx".replace(" ", "-")
         return FileResponse(out, as_attachment=True, filename=name)
     return render(request, "indicators/template.html", {"form": form})
 

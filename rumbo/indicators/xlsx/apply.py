@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 
 from rumbo.core import audit
 from rumbo.core.models import AuditEvent
@@ -54,11 +55,16 @@ def apply_import(
     indicators: dict[int, Indicator] = {}
     for start in range(0, len(ids), CHUNK):
         indicators.update(indicators_for(user).in_bulk(ids[start : start + CHUNK]))
-    countries = organisations_for(user).in_bulk(sorted({row.country_id for row in preview.rows}))
-    current = {
+    countries = organisations_for(user).in_bulk(
+        sorted({row.country_id for row in preview.rows if row.country_id is not None})
+    )
+    places = Q(country_id__in=list(countries))
+    if any(row.country_id is None for row in preview.rows):
+        places |= Q(country__isnull=True)  # values for the region as a whole
+    current: dict[tuple[int, str, int | None], int] = {
         (m["indicator_id"], m["period"], m["country_id"]): m["version"]
         for m in values_queryset(user)
-        .filter(indicator_id__in=ids, country_id__in=list(countries))
+        .filter(places, indicator_id__in=ids)
         .values("indicator_id", "period", "country_id", "version")
     }
     stale = [
@@ -66,7 +72,7 @@ def apply_import(
         for row in preview.rows
         if current.get((row.indicator_id, row.period, row.country_id)) != row.version
         or row.indicator_id not in indicators
-        or row.country_id not in countries
+        or (row.country_id is not None and row.country_id not in countries)
     ]
     if stale:
         raise ImportConflict(stale)
@@ -78,7 +84,7 @@ def apply_import(
                     actor=user,
                     indicator=indicators[row.indicator_id],
                     period=row.period,
-                    country=countries[row.country_id],
+                    country=countries[row.country_id] if row.country_id is not None else None,
                     given=row.value_input(),
                     expected_version=row.version,
                     reason=reason if row.needs_reason else "",

@@ -18,6 +18,8 @@ FORMAT_NAME = "rumbo-indicators"
 FORMAT_VERSION = 1
 # Identifiers that the importer needs on every row, written as text in hidden columns.
 KEYS = ("id", "period", "country", "version")
+# The country code of a value reported for the region as a whole (no country).
+REGION_CODE = "REGION"
 
 
 @dataclass(frozen=True)

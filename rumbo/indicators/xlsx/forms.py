@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from rumbo.indicators import periods
-from rumbo.indicators.access import can_report, reporting_country_id
+from rumbo.indicators.access import can_report, can_report_for_region, reporting_country_id
+from rumbo.indicators.display import REGION
 from rumbo.indicators.selectors import indicators_for
 from rumbo.organisations.models import Organisation
 from rumbo.plans.models import Plan
@@ -21,8 +22,8 @@ from .template import countries_to_report
 
 
 class TemplateForm(forms.Form):
-    """Plan, country and period of a template. Read from the query string (a download is a
-    GET that can be bookmarked)."""
+    """Plan, country (or, for the secretariat, the region: REGION) and period of a template.
+    Read from the query string (a download is a GET that can be bookmarked)."""
 
     plan = forms.ChoiceField(label=gettext_lazy("Plan"))
     country = forms.ChoiceField(label=gettext_lazy("Country"))
@@ -53,7 +54,14 @@ class TemplateForm(forms.Form):
         cast(forms.ChoiceField, self.fields["plan"]).choices = [
             (code, f"{code} · {p.title}") for code, p in self.plans.items()
         ]
-        cast(forms.ChoiceField, self.fields["country"]).choices = [
+        self.region = can_report_for_region(user)
+        places = [(REGION, _("Region (all countries)"))] if self.region else []
+        if self.region:
+            self.fields["country"].help_text = _(
+                "“Region (all countries)” brings the indicators reported for the region as a "
+                "whole, with no country."
+            )
+        cast(forms.ChoiceField, self.fields["country"]).choices = places + [
             (code, str(c)) for code, c in self.countries.items()
         ]
         own = reporting_country_id(user)
@@ -84,12 +92,13 @@ class TemplateForm(forms.Form):
                 )
         return data
 
-    def chosen(self) -> tuple[Plan, Organisation, periods.Period | None]:
+    def chosen(self) -> tuple[Plan, Organisation | None, periods.Period | None]:
+        """The plan, the country (None: the region) and the period (None: each one due)."""
         data = self.cleaned_data
         code = data.get("period") or ""
         return (
             self.plans[data["plan"]],
-            self.countries[data["country"]],
+            self.countries.get(data["country"]),  # REGION is no country
             periods.parse(code) if code else None,
         )
 

@@ -1,6 +1,7 @@
 """Import of a filled template: every row read with the matrix's reader and number parsers,
 checked with the same rules as the value form (`services.check_value`, `can_report`, locked
-periods, the value's version) and a preview of what changes; apply.py applies it.
+periods, the value's version) and a preview of what changes; apply.py applies it. A row whose
+country code is REGION is a value for the region as a whole (no country): the secretariat's.
 
 The lookups are batched: the indicators, countries, existing values (with their breakdown)
 and locked periods are read once for the whole file (checks.py: the categories too)."""
@@ -13,12 +14,13 @@ from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from rumbo.core.i18n import current_language, pick
 from rumbo.core.numbers import format_decimal
 from rumbo.indicators import periods, services
-from rumbo.indicators.access import can_report, can_review_values
+from rumbo.indicators.access import can_report, can_report_for_region, can_review_values
 from rumbo.indicators.models import Category, Indicator, Measurement
 from rumbo.indicators.selectors import (
     dimensions_for,
@@ -40,7 +42,7 @@ from rumbo.tracking.xlsx.reader import (
 )
 
 from . import cells
-from .columns import KEYS, header_index, parse_part_key
+from .columns import KEYS, REGION_CODE, header_index, parse_part_key
 from .preview import Change, Preview, Problem, RowPlan, input_json
 
 __all__ = ["preview_import"]
@@ -48,6 +50,7 @@ __all__ = ["preview_import"]
 Unit = Indicator.Unit
 Status = Measurement.Status
 CHUNK = 2000
+Place = tuple[int, str, int | None]  # indicator, period code, country (None: the region)
 NUMBERS = ("value", "numerator", "denominator")
 NOTES = ("evidence", "comment", "breakdown_note")
 
@@ -66,6 +69,7 @@ class TemplateImporter:
         self.preview = Preview()
         self.lang = current_language()
         self.reviewer = can_review_values(user)
+        self.reports_region = can_report_for_region(user)
 
     # -- reading ------------------------------------------------------------------------------
     def run(self) -> Preview:
@@ -143,7 +147,8 @@ class TemplateImporter:
     # -- batched lookups ----------------------------------------------------------------------
     def load(self, keyed: list[tuple[int, list[Any], int | None, str, str, int | None]]) -> None:
         ids = {pk for _r, _v, pk, _p, _c, _ver in keyed if pk}
-        codes = {c for _r, _v, _pk, _p, c, _ver in keyed if c}
+        codes = {c for _r, _v, _pk, _p, c, _ver in keyed if c and c != REGION_CODE}
+        regional = self.reports_region and any(c == REGION_CODE for *_x, c, _v in keyed)
         self.indicators: dict[int, Indicator] = {}
         id_list = sorted(ids)
         for start in range(0, len(id_list), CHUNK):
@@ -153,14 +158,13 @@ class TemplateImporter:
         self.countries: dict[str, Organisation] = {
             o.code: o for o in organisations_for(self.user).filter(code__in=codes)
         }
-        self.existing: dict[tuple[int, str, int], Measurement] = {}
-        found = measurements_for(self.user).filter(
-            indicator_id__in=list(self.indicators),
-            country_id__in=[c.pk for c in self.countries.values()],
-        )
+        self.existing: dict[Place, Measurement] = {}
+        places = Q(country_id__in=[c.pk for c in self.countries.values()])
+        if regional:
+            places |= Q(country__isnull=True)
+        found = measurements_for(self.user).filter(places, indicator_id__in=list(self.indicators))
         for m in found.iterator(chunk_size=CHUNK):
-            if m.country_id is not None:
-                self.existing[(m.indicator_id, m.period, m.country_id)] = m
+            self.existing[(m.indicator_id, m.period, m.country_id)] = m
         self.locks: dict[int, list[periods.Period]] = {}
         for plan in {i.plan for i in self.indicators.values()}:
             years = (plan.period_start, plan.period_end)
@@ -183,8 +187,12 @@ class TemplateImporter:
             version = self.parse(r, values, "version", cells.integer)
             keyed.append((r, values, pk, period, country_code, version))
         self.load(keyed)
-        seen: dict[tuple[int, str, int], int] = {}
+        seen: dict[Place, int] = {}
+        refused_region = False
         for r, values, pk, period, code, version in keyed:
+            if code == REGION_CODE and not self.reports_region:
+                refused_region = True  # said once for the whole file, below
+                continue
             indicator = self.indicators.get(pk) if pk else None
             if indicator is None:
                 self.problem(
@@ -192,17 +200,21 @@ class TemplateImporter:
                 )
                 continue
             country = self.countries.get(code)
-            if country is None:
+            if country is None and code != REGION_CODE:
                 self.problem(
                     r, "country", _("No country with code “%(code)s”.") % {"code": code or "—"}
                 )
                 continue
-            if not can_report(self.user, indicator, country.pk):
+            if not can_report(self.user, indicator, country.pk if country else None):
                 self.problem(
                     r,
                     "indicator",
-                    _("You may not report %(indicator)s for %(country)s.")
-                    % {"indicator": indicator.code, "country": country.code},
+                    (
+                        _("You may not report %(indicator)s for %(country)s.")
+                        if country
+                        else _("You may not report %(indicator)s for the region.")
+                    )
+                    % {"indicator": indicator.code, "country": code},
                 )
                 continue
             try:
@@ -213,7 +225,7 @@ class TemplateImporter:
                     for message in messages:
                         self.problem(r, column, message)
                 continue
-            place = (indicator.pk, period, country.pk)
+            place = (indicator.pk, period, country.pk if country else None)
             if place in seen:
                 self.problem(
                     r,
@@ -223,6 +235,13 @@ class TemplateImporter:
                 continue
             seen[place] = r
             self.row(r, values, indicator, period, country, version)
+        if refused_region:
+            self.file_problem(
+                _(
+                    "This workbook has values for the region (all countries): only the "
+                    "Executive Secretariat reports them. Download the template of your country."
+                )
+            )
 
     def given(self, r: int, values: list[Any], indicator: Indicator) -> services.ValueInput | None:
         before = len(self.preview.problems)
@@ -264,10 +283,10 @@ class TemplateImporter:
         values: list[Any],
         indicator: Indicator,
         period: str,
-        country: Organisation,
+        country: Organisation | None,
         version: int | None,
     ) -> None:
-        existing = self.existing.get((indicator.pk, period, country.pk))
+        existing = self.existing.get((indicator.pk, period, country.pk if country else None))
         given = self.given(r, values, indicator)
         if given is None:
             return
@@ -322,8 +341,8 @@ class TemplateImporter:
                 name=pick({"es": indicator.name_es or "", "en": indicator.name_en or ""})[0],
                 period=period,
                 period_label=periods.parse(period).label(),
-                country_id=country.pk,
-                country=country.code,
+                country_id=country.pk if country else None,
+                country=country.code if country else REGION_CODE,
                 version=existing.version if existing is not None else None,
                 data=input_json(given),
                 changes=changes,

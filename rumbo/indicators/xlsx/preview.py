@@ -51,8 +51,8 @@ class RowPlan:
     name: str
     period: str
     period_label: str
-    country_id: int
-    country: str
+    country_id: int | None  # None: the region as a whole
+    country: str  # the country's code, or REGION
     version: int | None  # of the value when the template was downloaded (None: no value)
     data: dict[str, Any] = field(default_factory=dict)  # a ValueInput, numbers as text
     changes: list[Change] = field(default_factory=list)

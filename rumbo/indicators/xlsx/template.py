@@ -1,5 +1,6 @@
-"""What a template holds: the indicators of a plan that a person reports for a country, one
-row per indicator and reporting period, with the value reported so far."""
+"""What a template holds: the indicators of a plan that a person reports for a country (or,
+for the secretariat, for the region as a whole), one row per indicator and reporting period,
+with the value reported so far."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 from django.utils import timezone
 
 from rumbo.indicators import periods
-from rumbo.indicators.access import can_report, reporting_country_id
+from rumbo.indicators.access import can_report, can_report_for_region, reporting_country_id
 from rumbo.indicators.models import Category, Indicator, Measurement
 from rumbo.indicators.selectors import (
     dimensions_for,
@@ -21,6 +22,8 @@ from rumbo.indicators.selectors import (
 from rumbo.organisations.models import Organisation
 from rumbo.organisations.selectors import organisations_for
 from rumbo.plans.models import Plan
+
+from .columns import REGION_CODE
 
 Unit = Indicator.Unit
 
@@ -35,10 +38,15 @@ class TemplateRow:
 @dataclass
 class Template:
     plan: Plan
-    country: Organisation
+    country: Organisation | None  # None: the region as a whole
     period: periods.Period | None  # None: the current period of each indicator
     rows: list[TemplateRow] = field(default_factory=list)
     categories: list[Category] = field(default_factory=list)
+
+    @property
+    def country_code(self) -> str:
+        """What the workbook's country column holds: the country's code, or REGION."""
+        return self.country.code if self.country is not None else REGION_CODE
 
     @property
     def denominators(self) -> bool:
@@ -58,11 +66,19 @@ def countries_to_report(user: Any) -> list[Organisation]:
     return [c for c in states if c.pk == own]
 
 
-def reportable(user: Any, plan: Plan, country: Organisation) -> list[Indicator]:
-    """The plan's indicators that `user` sees and may report for `country` (a members-only
-    indicator never reaches a role below it: indicators_for filters it)."""
+def reportable(user: Any, plan: Plan, country: Organisation | None) -> list[Indicator]:
+    """The plan's indicators that `user` sees and may report for `country` (None: the region;
+    a members-only indicator never reaches a role below it: indicators_for filters it)."""
+    if country is None and not can_report_for_region(user):
+        return []
     found = indicators_for(user).filter(plan=plan).order_by("order", "code", "pk")
-    return [i for i in found if can_report(user, i, country.pk)]
+    return [i for i in found if can_report(user, i, country.pk if country else None)]
+
+
+def reported_for_region(indicator: Indicator) -> bool:
+    """An indicator whose values are given for the region as a whole: any not reported by
+    each country (by the secretariat, or not yet decided), as the indicator's page shows."""
+    return indicator.reported_by != Indicator.Reporter.COUNTRIES
 
 
 def periods_for(
@@ -86,8 +102,11 @@ def periods_for(
 
 
 def build_template(
-    user: Any, plan: Plan, country: Organisation, period: periods.Period | None
+    user: Any, plan: Plan, country: Organisation | None, period: periods.Period | None
 ) -> Template:
+    """The rows of a template for `country`, or for the region (None): there, the indicators
+    reported for the region, and those reported by each country that already have a value
+    for the region in the period (so that it can be corrected, as on the indicator's page)."""
     today = timezone.localdate()
     template = Template(plan, country, period)
     wanted: list[tuple[Indicator, periods.Period]] = []
@@ -96,10 +115,12 @@ def build_template(
             wanted.append((indicator, p))
     values = measurements_for(user).filter(
         indicator__in=[i for i, _p in wanted],
-        country=country,
         period__in={p.code for _i, p in wanted},
     )
+    values = values.filter(country=country) if country else values.filter(country__isnull=True)
     by_key = {(m.indicator_id, m.period): m for m in values}
+    if country is None:
+        wanted = [(i, p) for i, p in wanted if reported_for_region(i) or (i.pk, p.code) in by_key]
     template.rows = [TemplateRow(i, p, by_key.get((i.pk, p.code))) for i, p in wanted]
     dim_ids = {d.pk for i, _p in wanted for d in i.dimensions.all()}
     # A retired category stays while a value uses it: saving the row again keeps its share.

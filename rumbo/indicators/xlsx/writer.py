@@ -65,14 +65,23 @@ def _number(value: Decimal | None) -> float | str | None:
 
 
 class TemplateWorkbook:
-    def __init__(self, target: str | IO[bytes], layout: Layout, *, lang: str, country: str) -> None:
+    def __init__(
+        self,
+        target: str | IO[bytes],
+        layout: Layout,
+        *,
+        lang: str,
+        country: str,
+        regional: bool = False,
+    ) -> None:
         self.layout = layout
         self.country = country
         self.lang = lang
         self.col = {key: i for i, key in enumerate(layout.keys)}
         self.book = safe_workbook(target)
         with translation.override(lang):
-            name = _("Indicators")
+            # The region's template says so on its sheet (a country's values never go there).
+            name = _("Indicators (region)") if regional else _("Indicators")
             self.yes, self.no = yes_no_words(lang)
         self.sheet = self.book.add_worksheet(name[:31])
         add = self.book.add_format
@@ -230,8 +239,9 @@ def write_template(target: str | IO[bytes], template: Template, *, lang: str) ->
     """Write a template; return how many rows it has."""
     layout = Layout.of(template.categories, denominators=template.denominators)
     with translation.override(lang):
-        country = template.country.code
-        book = TemplateWorkbook(target, layout, lang=lang, country=country)
+        country = template.country_code
+        regional = template.country is None
+        book = TemplateWorkbook(target, layout, lang=lang, country=country, regional=regional)
         for row in template.rows:
             book.add(row)
         book.close(
