@@ -44,7 +44,9 @@ def _set_m2m(instance: models.Model, m2m: Mapping[str, Iterable[Any]]) -> None:
 
 
 @transaction.atomic
-def audited_create(*, actor: Any, instance: M, data: Mapping[str, Any] | None = None) -> M:
+def audited_create(
+    *, actor: Any, instance: M, data: Mapping[str, Any] | None = None, reason: str = ""
+) -> M:
     plain, m2m = _split(instance, data or {})
     for name, value in plain.items():
         setattr(instance, name, value)
@@ -57,6 +59,7 @@ def audited_create(*, actor: Any, instance: M, data: Mapping[str, Any] | None = 
         action=AuditEvent.Action.CREATE,
         instance=instance,
         changes=audit.diff({}, after),
+        reason=reason,
     )
     return instance
 

@@ -109,7 +109,7 @@ def _measurement_record(
         m = Measurement(indicator=indicator, period=code, country=country)
         data = {**checked, "design": indicator.design, "reported_by": actor}
         files_to_remove(None, remove_files)
-        m = audited_create(actor=actor, instance=m, data=data)
+        m = audited_create(actor=actor, instance=m, data=data, reason=reason)
         _set_parts(m, parts)
         if parts:
             _audit_parts(actor, m, {}, _parts_snapshot(m), reason)

@@ -193,6 +193,22 @@ def test_a_locked_period_needs_the_secretariat_and_a_reason(cast, orgs, ind):
     assert report(cast.focal, ind.count, "2023", orgs.gtm, value=8).status == S.DRAFT
 
 
+def test_a_new_value_in_a_locked_period_keeps_its_reason_in_the_audit(cast, orgs, ind):
+    services.period_lock(actor=cast.secretariat, plan=ind.plan, period="2023")
+    m = services.measurement_save(
+        actor=cast.secretariat,
+        indicator=ind.count,
+        period="2023",
+        country=orgs.gtm,
+        given=services.ValueInput(value=D(4)),
+        reason="Received late from the ministry",
+    )
+    created = AuditEvent.objects.get(
+        object_id=str(m.pk), action=AuditEvent.Action.CREATE, content_type__model="measurement"
+    )
+    assert created.reason == "Received late from the ministry"
+
+
 def test_a_stale_version_is_a_conflict_never_an_overwrite(cast, orgs, ind):
     m = report(cast.focal, ind.count, "2023", orgs.gtm, value=3)
     report(cast.focal, ind.count, "2023", orgs.gtm, value=4)
