@@ -3,6 +3,8 @@
 rumbo demo                      migrate, load the real RCM data, create demo accounts
 rumbo export-plans [--as USER] [--plan CODE ...] [--output FILE]
                                 plans as JSON, as USER may see them (default: the public)
+rumbo iati --plan CODE --output FILE
+                                a public plan's activities as an IATI 2.03 activity file
 rumbo <any manage.py command>   e.g. rumbo migrate, rumbo runserver, rumbo createsuperuser
 """
 
