@@ -6,6 +6,8 @@ rumbo export-plans [--as USER] [--plan CODE ...] [--output FILE]
 rumbo estimate run|calibrate|bands MODEL.xmile ...
                                 the labour-demand model: one run, a fit to observed
                                 series, Monte Carlo bands (docs/labour-demand.md)
+rumbo iati --plan CODE --output FILE
+                                a public plan's activities as an IATI 2.03 activity file
 rumbo <any manage.py command>   e.g. rumbo migrate, rumbo runserver, rumbo createsuperuser
 """
 

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "rumbo.practices",
     "rumbo.tracking",
     "rumbo.estimate",
+    "rumbo.iati",
     "rumbo.api",
     "rumbo.seeds",
 ]
@@ -276,6 +277,14 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("RUMBO_DEFAULT_FROM_EMAIL", "rumbo@localhost")
 # The address people reach Rumbo at, for links in emails and calendar feeds ("https://host").
 RUMBO_SITE_URL = os.environ.get("RUMBO_SITE_URL", "")
+# The publisher of the IATI activity files (docs/iati.md). The CRM has no registered IATI
+# organisation identifier in the sources: "XM-CRM" stands in until one is confirmed.
+RUMBO_IATI_ORG_REF = os.environ.get("RUMBO_IATI_ORG_REF", "XM-CRM")
+RUMBO_IATI_ORG_TYPE = os.environ.get("RUMBO_IATI_ORG_TYPE", "40")  # IATI OrganisationType
+RUMBO_IATI_ORG_NAME = {
+    "es": os.environ.get("RUMBO_IATI_ORG_NAME_ES", "Conferencia Regional sobre Migración"),
+    "en": os.environ.get("RUMBO_IATI_ORG_NAME_EN", "Regional Conference on Migration"),
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -15,6 +15,7 @@ urlpatterns += i18n_patterns(
     path("", include("rumbo.core.urls")),
     path("", include("rumbo.organisations.urls")),
     path("", include("rumbo.plans.urls")),
+    path("", include("rumbo.iati.urls")),
     path("", include("rumbo.tracking.urls")),
     path("", include("rumbo.indicators.urls")),
     path("", include("rumbo.practices.urls")),

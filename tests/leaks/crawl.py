@@ -24,6 +24,7 @@ ROUTES: dict[str, dict[str, str]] = {
     "plan_detail": {"code": "plan"},
     "plan_edit": {"code": "plan"},
     "plan_roadmap": {"code": "plan"},
+    "plan_iati": {"code": "plan"},
     "element_create": {"code": "plan"},
     "activity_create": {"code": "plan"},
     "element_edit": {"pk": "element"},
@@ -276,6 +277,8 @@ VOLATILE = [
     (re.compile(r'name="csrfmiddlewaretoken" value="[^"]*"'), 'name="csrfmiddlewaretoken"'),
     (re.compile(r'name="version" value="\d+"'), 'name="version"'),
     (re.compile(r'"version":\s*\d+'), '"version":N'),
+    # When an IATI file was written.
+    (re.compile(r'generated-datetime="[^"]*"'), 'generated-datetime=""'),
     # The log-in link brings the person back to the address they typed (url-encoded there).
     (re.compile(r"([?&](?:amp;)?next=)[^\"&\s]*"), r"\1{next}"),
 ]
