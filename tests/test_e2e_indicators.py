@@ -358,3 +358,63 @@ def test_a_dashboard_says_so_when_there_are_no_activities(browser, site, lang):
         "Todavía no hay actividades." if lang == "es" else "No activities yet."
     )
     page.close()
+
+
+@pytest.mark.parametrize("page_name", ["review", "report"])
+def test_values_to_review_and_to_report_fit_a_phone(browser, site, page_name):
+    """On a phone each value is a card, its cells labelled from the table's headers: the page
+    never scrolls sideways, and the secretariat's decision (approve, return with comments) or
+    the country's state and action are inside the screen. On a desktop it stays a table."""
+    from rumbo.indicators import services
+    from rumbo.organisations.models import Organisation, User
+
+    count = _indicator(f"E2E-PH-{page_name}", "count")
+    m = services.measurement_save(
+        actor=User.objects.get(username="puntofocal"),
+        indicator=count,
+        period="2024",
+        country=Organisation.objects.get(code="GTM"),
+        given=services.ValueInput(value=Decimal(1200), evidence="Informe anual del Ministerio"),
+    )
+    services.measurement_submit(actor=User.objects.get(username="puntofocal"), measurement=m)
+    user, table = {"review": ("secretaria", "table.review"), "report": ("puntofocal", "table.due")}[
+        page_name
+    ]
+    for width, cards in ((1366, False), (390, True)):  # approved last, on the phone
+        context = browser.new_context(viewport={"width": width, "height": 844})
+        page = context.new_page()
+        log_in(page, site, user)
+        page.goto(f"{site}/es/indicators/{page_name}/")
+        if page_name == "review":
+            row = page.locator(f"#value-{m.pk}")
+            parts = [
+                row.get_by_role("button", name="Aprobar"),
+                row.locator("textarea"),
+                row.get_by_role("button", name="Devolver con observaciones"),
+            ]
+            label = "Decisión"
+        else:
+            row = page.locator(f"{table} tr", has_text=count.code)
+            parts = [row.locator(".tag"), row.get_by_role("link").last]
+            label = "Estado"
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        display = row.evaluate("r => getComputedStyle(r).display")
+        if not cards:
+            assert display == "table-row"
+            context.close()
+            continue
+        assert display == "grid"
+        frame = page.locator(f"div.scroll:has({table})")
+        assert frame.evaluate("f => f.scrollWidth <= f.clientWidth")
+        for part in parts:
+            box = part.bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+        # The header's word labels the cell, as the table's header did.
+        cell = row.locator(f"td[data-label='{label}']")
+        assert cell.evaluate("c => getComputedStyle(c, '::before').content") == f'"{label}"'
+        if page_name == "review":  # and the decision works from there
+            parts[0].click()
+            expect(page.locator(".messages")).to_contain_text("aprobado")
+            m.refresh_from_db()
+            assert m.status == "approved"
+        context.close()

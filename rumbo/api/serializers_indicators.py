@@ -420,6 +420,60 @@ class MeasurementInputSerializer(MeasurementChangeSerializer):
         return period_code(value)
 
 
+class MeasurementFileEntrySerializer(MeasurementFileSerializer):
+    """An evidence file of a value, with the id that removes it."""
+
+    id = serializers.IntegerField(read_only=True)
+
+
+class MeasurementFilesSerializer(serializers.Serializer):
+    """A value's evidence files, and the value's version to send with a change of them."""
+
+    version = serializers.IntegerField(help_text="The value's version.")
+    files = MeasurementFileEntrySerializer(many=True)
+
+
+class MeasurementFilesRemoveSerializer(serializers.Serializer):
+    """Files of a value to take off it (`remove_files`, by id), with the `version` of the
+    value that was read. A change of the value like any other: under its rules (a country's
+    change to a submitted value takes it back to draft; in a locked period only the
+    secretariat, giving a `reason`) and audited."""
+
+    remove_files = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        required=False,
+        help_text="Ids of the value's files to remove.",
+    )
+    version = serializers.IntegerField(
+        min_value=1, help_text="The value's version that was read (409 if it moved on)."
+    )
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Why an approved value, or one in a locked period, changes.",
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if not attrs.get("files") and not attrs.get("remove_files"):
+            field = "files" if "files" in self.fields else "remove_files"
+            raise serializers.ValidationError(
+                {field: [_("Send files to attach, or the ids of files to remove.")]}
+            )
+        return attrs
+
+
+class MeasurementFilesUploadSerializer(MeasurementFilesRemoveSerializer):
+    """Files to attach to a value (`files`), and files of it to remove (`remove_files`), in
+    one change of the value. All or nothing: a file refused (over 20 MB, or not one of the
+    value's) changes nothing and leaves no file behind."""
+
+    files = serializers.ListField(
+        child=serializers.FileField(max_length=255),
+        required=False,
+        help_text="Files to attach as the value's evidence (20 MB at most each).",
+    )
+
+
 class ReviewSerializer(serializers.Serializer):
     version = serializers.IntegerField(
         min_value=1, required=False, help_text="The version that was read (409 if it moved on)."

@@ -6,7 +6,7 @@ moved on since it was read, audit)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django import forms
@@ -18,6 +18,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.exceptions import PermissionDenied as ApiPermissionDenied
 from rest_framework.exceptions import ValidationError as ApiValidationError
+from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -34,6 +35,9 @@ from .serializers_indicators import (
     FigureSerializer,
     IndicatorSerializer,
     MeasurementChangeSerializer,
+    MeasurementFilesRemoveSerializer,
+    MeasurementFilesSerializer,
+    MeasurementFilesUploadSerializer,
     MeasurementInputSerializer,
     MeasurementSerializer,
     ReturnSerializer,
@@ -319,6 +323,8 @@ class IndicatorValueViewSet(QueryFormsMixin, viewsets.GenericViewSet):
         country: Organisation | None,
         data: dict[str, Any],
         version: int | None,
+        files: Sequence[Any] = (),
+        remove_files: Sequence[int] = (),
     ) -> Measurement:
         parts = {
             p["category_id"]: {k: p.get(k) for k in ("value", "numerator", "denominator")}
@@ -347,9 +353,36 @@ class IndicatorValueViewSet(QueryFormsMixin, viewsets.GenericViewSet):
                 given=given,
                 expected_version=version,
                 reason=data.get("reason", ""),
+                files=files,
+                remove_files=remove_files,
             ),
             names,
         )
+
+    def _current(self, m: Measurement) -> dict[str, Any]:
+        """What `m` holds now, as `_save` takes it (a change sends only what changes)."""
+        data: dict[str, Any] = {
+            name: getattr(m, name)
+            for name in (
+                "value",
+                "numerator",
+                "denominator",
+                "text",
+                "evidence",
+                "comment",
+                "breakdown_note",
+            )
+        }
+        data["parts"] = [
+            {
+                "category_id": p.category_id,
+                "dimension": p.category.dimension.code,
+                "category": p.category.code,
+                **p.as_dict(),
+            }
+            for p in m.parts.all()
+        ]
+        return data
 
     @extend_schema(
         request=MeasurementInputSerializer,
@@ -393,27 +426,7 @@ class IndicatorValueViewSet(QueryFormsMixin, viewsets.GenericViewSet):
         body = MeasurementChangeSerializer(data=request.data, context=self.get_serializer_context())
         body.is_valid(raise_exception=True)
         sent = dict(body.validated_data)
-        data: dict[str, Any] = {
-            name: getattr(m, name)
-            for name in (
-                "value",
-                "numerator",
-                "denominator",
-                "text",
-                "evidence",
-                "comment",
-                "breakdown_note",
-            )
-        }
-        data["parts"] = [
-            {
-                "category_id": p.category_id,
-                "dimension": p.category.dimension.code,
-                "category": p.category.code,
-                **p.as_dict(),
-            }
-            for p in m.parts.all()
-        ]
+        data = self._current(m)
         data.update(sent)
         saved = self._save(
             indicator=m.indicator,
@@ -423,6 +436,45 @@ class IndicatorValueViewSet(QueryFormsMixin, viewsets.GenericViewSet):
             version=sent["version"],
         )
         return Response(self._read(saved.pk))
+
+    @extend_schema(methods=["GET"], request=None, responses=MeasurementFilesSerializer)
+    @extend_schema(
+        methods=["POST"],
+        request={
+            "multipart/form-data": MeasurementFilesUploadSerializer,
+            "application/json": MeasurementFilesRemoveSerializer,
+        },
+        responses=MeasurementFilesSerializer,
+    )
+    @action(detail=True, methods=["get", "post"], parser_classes=[MultiPartParser, JSONParser])
+    def files(self, request: Request, pk: str) -> Response:
+        """The value's evidence files (with the id of each) and its version. POST changes
+        them as the value's form does: `files` to attach (multipart/form-data, 20 MB at most
+        each), `remove_files` (ids) to take off, with the `version` read (409 if the value
+        moved on) and, for an approved value or a locked period, a `reason`. One audited
+        change of the value, under its rules; all or nothing."""
+        m = self.get_object()
+        if request.method == "POST":
+            if m.country_id is not None and m.country is None:
+                raise ApiPermissionDenied  # a country the caller may not see is not theirs
+            multipart = (request.content_type or "").startswith("multipart/")
+            body = (
+                MeasurementFilesUploadSerializer if multipart else MeasurementFilesRemoveSerializer
+            )(data=request.data)
+            body.is_valid(raise_exception=True)
+            sent = body.validated_data
+            self._save(
+                indicator=m.indicator,
+                period=m.period,
+                country=m.country,
+                data={**self._current(m), "reason": sent.get("reason", "")},
+                version=sent["version"],
+                files=sent.get("files", []),
+                remove_files=sent.get("remove_files", []),
+            )
+            m = self.get_object()
+        listed = {"version": m.version, "files": list(m.files.all())}
+        return Response(MeasurementFilesSerializer(listed).data)
 
     def _step(self, call: Callable[..., Measurement], **kwargs: Any) -> Response:
         m = self.get_object()

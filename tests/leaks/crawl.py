@@ -148,6 +148,7 @@ ROUTES: dict[str, dict[str, str]] = {
     "indicator-figure-list": {},
     "indicator-value-list": {},
     "indicator-value-detail": {"pk": "measurement"},
+    "indicator-value-files": {"pk": "measurement"},
 }
 
 SKIPPED = {
