@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "rumbo.meetings",
     "rumbo.practices",
     "rumbo.tracking",
+    "rumbo.jobs",
     "rumbo.api",
     "rumbo.seeds",
 ]
