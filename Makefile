@@ -33,10 +33,15 @@ setup: $(VENV)/.installed-run
 
 setup-test: $(VENV)/.installed-test
 
+# Background work (large exports, reports) goes to the database queue, as in production: its
+# worker runs beside the server and stops with it (Ctrl+C stops both).
+RUN_QUEUE := RUMBO_DEBUG=1 RUMBO_TASKS_BACKEND=django_tasks_db.DatabaseBackend
 run: setup
 	RUMBO_DEBUG=1 $(VENV)/bin/rumbo demo
 	@echo "Rumbo: http://$(HOST):$(PORT)/es/  ·  http://$(HOST):$(PORT)/en/"
-	RUMBO_DEBUG=1 $(VENV)/bin/rumbo runserver $(HOST):$(PORT)
+	$(RUN_QUEUE) sh -c '$(VENV)/bin/rumbo db_worker --no-reload & worker=$$!; \
+	  trap "kill $$worker 2>/dev/null; wait $$worker" EXIT INT TERM; \
+	  $(VENV)/bin/rumbo runserver $(HOST):$(PORT)'
 
 test: setup-test
 	bash scripts/test-all.sh

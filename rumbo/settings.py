@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "rumbo.tracking",
     "rumbo.estimate",
     "rumbo.iati",
+    "rumbo.jobs",
     "rumbo.api",
     "rumbo.seeds",
 ]

@@ -24,6 +24,7 @@ urlpatterns += i18n_patterns(
     path("", include("rumbo.approvals.urls")),
     path("", include("rumbo.obligations.urls")),
     path("", include("rumbo.reminders.urls")),
+    path("", include("rumbo.jobs.urls")),
     prefix_default_language=True,
 )
 

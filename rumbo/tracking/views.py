@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from rumbo.core.forms import apply_service_errors
 from rumbo.plans.selectors import get_activity_for
 
-from . import matrix, matrix_layout, services
+from . import export, matrix, matrix_layout, services
 from .access import can_decide_notes, can_report_on
 from .forms import ConceptNoteForm, MatrixFilterForm, ProgressUpdateForm, ReturnNoteForm
 from .selectors import note_exists_hidden, note_for_activity
@@ -52,6 +52,10 @@ def matrix_page(request: HttpRequest) -> HttpResponse:
             "layout": matrix_layout.layout(request.GET, filters),
             "page_sizes": PAGE_SIZES,
             "size": size,
+            # Above this many rows, the export button asks for a background job (a POST).
+            "export_in_background": request.user.is_authenticated
+            and page.paginator.count > export.inline_rows(),
+            "export_query": export.export_query(request.GET),
         },
     )
 

@@ -11,39 +11,56 @@ from typing import cast
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
 
 from rumbo.core.i18n import current_language
+from rumbo.jobs.services import job_request
 from rumbo.organisations.models import User
 from rumbo.plans.selectors import plans_for
 
-from . import matrix
-from .forms import MatrixFilterForm
+from . import export
+from .jobs import MATRIX_EXPORT
 from .models import ImportSession
 from .selectors import get_import_session_for
 from .xlsx.importer import ImportAlreadyApplied, apply_import, preview_import
 from .xlsx.preview import Preview
 from .xlsx.uploads import check_upload, marked_workbook
-from .xlsx.writer import write_matrix
 
 
-def matrix_export(request: HttpRequest) -> FileResponse:
-    filters = MatrixFilterForm(request.GET or None).filters()
-    qs = matrix.matrix_queryset(request.user, filters)
-    max_years = max((p.plan_years for p in plans_for(request.user)), default=5)
+@require_http_methods(["GET", "HEAD", "POST"])
+def matrix_export(request: HttpRequest) -> HttpResponseBase:
+    """What the filters show, as a workbook: at once when it is small; above
+    `export.inline_rows()` rows a person logged in has it prepared in the background (POST:
+    a job, then its page). The public's export (public records only) is always written at
+    once: a job is its requester's, and the public has no account to hold one."""
+    qs = export.export_queryset(request.user, request.GET)
+    signed_in = request.user.is_authenticated
+    if request.method == "POST":
+        if not signed_in:
+            raise PermissionDenied
+        job = job_request(
+            actor=request.user,
+            kind=MATRIX_EXPORT,
+            params={"query": export.export_query(request.GET)},
+            language=current_language(),
+        )
+        return redirect("job_detail", pk=job.pk)
+    if signed_in and (count := qs.count()) > export.inline_rows():
+        return render(
+            request,
+            "tracking/export_background.html",
+            {"count": count, "query": export.export_query(request.GET)},
+        )
     out = tempfile.NamedTemporaryFile(suffix=".xlsx")  # noqa: SIM115 - handed to the response
-    write_matrix(
-        out.name, matrix.rows(request.user, qs), lang=current_language(), max_years=max_years
-    )
+    export.write_export(out.name, request.user, qs, lang=current_language())
     out.seek(0)
-    stamp = timezone.localdate().isoformat()
-    name = (_("tracking-matrix") + f"-{stamp}.xlsx").replace(" ", "-")
+    name = export.export_filename(current_language())
     return FileResponse(out, as_attachment=True, filename=name)
 
 

@@ -35,6 +35,7 @@ from rumbo.tracking import services as tracking_services
 from rumbo.tracking.models import ConceptNote, Evidence, ImportSession, ProgressUpdate
 
 from .canaries_approvals import plant_approvals
+from .canaries_jobs import plant_jobs
 from .canaries_obligations import plant_obligations
 from .canaries_pledges import plant_pledges
 from .canaries_practices import plant_practices
@@ -316,6 +317,7 @@ def _plant_authors_only(planted: Planted, system: User) -> None:
         preview={"rows": [], "problems": [], "warnings": []},
     )
     planted.add("import", session.token, AUTHORS)
+    plant_jobs(planted, AUTHORS, system, tag)
 
 
 def evidence_ids() -> list[tuple[int, int]]:

@@ -124,6 +124,9 @@ ROUTES: dict[str, dict[str, str]] = {
     "obligation-list": {},
     "obligation-detail": {"pk": "obligation"},
     "calendar_settings": {},
+    "job_list": {},
+    "job_detail": {"pk": "job"},
+    "job_download": {"pk": "job"},
     "body_calendar": {"code": "body"},
     # API
     "api-root": {},
@@ -176,6 +179,7 @@ SKIPPED = {
     "period_lock": "POST only: a write, covered by the permission tests",
     "period_unlock": "POST only: a write, covered by the permission tests",
     "personal_calendar": "a secret address per person: tested in rumbo/reminders/tests",
+    "job_run_again": "POST only: a write, covered by rumbo/jobs/tests",
 }
 # The admin is for staff only (the secretariat, who may see everything); other roles are
 # sent to its login page. It is checked for versions and audit in core/tests/test_admin*.
