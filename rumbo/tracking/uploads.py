@@ -38,6 +38,7 @@ FOLDERS = (
     "approval-files",
     "pledge-files",
     "obligation-files",
+    "job-files",
 )
 
 
