@@ -3,6 +3,10 @@
 rumbo demo                      migrate, load the real RCM data, create demo accounts
 rumbo export-plans [--as USER] [--plan CODE ...] [--output FILE]
                                 plans as JSON, as USER may see them (default: the public)
+rumbo report KIND [--plan CODE] [--body CODE] [--country ISO3] [--period YYYY-H1|YYYY-H2|YYYY]
+             --lang es|en --format docx|pdf|xlsx [--as USER] --output FILE
+                                a report (plan, country, working-group, semiannual, ppt-annual,
+                                meeting-pack) as USER may see it (default: the public)
 rumbo <any manage.py command>   e.g. rumbo migrate, rumbo runserver, rumbo createsuperuser
 """
 

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "rumbo.meetings",
     "rumbo.practices",
     "rumbo.tracking",
+    "rumbo.reports",
     "rumbo.api",
     "rumbo.seeds",
 ]
