@@ -8,6 +8,10 @@ rumbo estimate run|calibrate|bands MODEL.xmile ...
                                 series, Monte Carlo bands (docs/labour-demand.md)
 rumbo iati --plan CODE --output FILE
                                 a public plan's activities as an IATI 2.03 activity file
+rumbo report KIND [--plan CODE] [--body CODE] [--country ISO3] [--period YYYY-H1|YYYY-H2|YYYY]
+             --lang es|en --format docx|pdf|xlsx [--as USER] --output FILE
+                                a report (plan, country, working-group, semiannual, ppt-annual,
+                                meeting-pack) as USER may see it (default: the public)
 rumbo <any manage.py command>   e.g. rumbo migrate, rumbo runserver, rumbo createsuperuser
 """
 

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "rumbo.estimate",
     "rumbo.iati",
     "rumbo.jobs",
+    "rumbo.reports",
     "rumbo.api",
     "rumbo.seeds",
 ]
