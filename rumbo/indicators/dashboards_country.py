@@ -106,15 +106,29 @@ def shown_value(m: Measurement) -> Any:
     return tidy(m.value)
 
 
-def country_values(user: Any, country: Organisation) -> QuerySet[Measurement]:
+def country_values(
+    user: Any, country: Organisation, *, indicator_ids: list[int] | None = None
+) -> QuerySet[Measurement]:
     """What the country reported that the viewer may see (its own officials see their drafts
-    and submissions; everyone else approved values only), latest work first."""
+    and submissions; everyone else approved values only), latest work first; with
+    `indicator_ids`, of those indicators only."""
     return (
-        values_queryset(user)
+        values_queryset(user, indicator_ids=indicator_ids)
         .filter(country=country)
         .select_related("indicator__plan")  # a value is never more visible than its indicator
         .order_by(F("submitted_at").desc(nulls_first=True), "-period", "indicator__code", "pk")
     )
+
+
+def values_page(user: Any, country: Organisation, number: Any) -> Page:
+    """One page of `country_values`: the page's values found in the index first (a country
+    may have tens of thousands), then only those read as records, in the same order."""
+    ordered = country_values(user, country).values_list("pk", "indicator_id")
+    page = Paginator(ordered, ROWS_PER_PAGE).get_page(number)
+    found = list(page.object_list)
+    records = country_values(user, country, indicator_ids=[i for _pk, i in found])
+    page.object_list = list(records.filter(pk__in=[pk for pk, _i in found]))
+    return page
 
 
 def values_table(values: Iterable[Measurement], caption: str) -> Table:
@@ -181,16 +195,21 @@ def gaps_of(
     ended: dict[Span, list[periods.Period]] = {
         span: [p for p in periods.periods_between(*span) if p.end < today] for span in indicators
     }
-    # A draft, or a value returned for correction, is not reported yet: still missing.
-    sent = values_queryset(user).filter(
-        country=country, status__in=[Measurement.Status.SUBMITTED, Measurement.Status.APPROVED]
-    )
-    given = sent.filter(period__in={p.code for found in ended.values() for p in found})
+
+    def sent(ids: list[int] | None = None) -> QuerySet[Measurement]:
+        """The country's values the viewer may see (of those indicators only, when given). A
+        draft, or a value returned for correction, is not reported yet: still missing."""
+        return values_queryset(user, indicator_ids=ids).filter(
+            country=country,
+            status__in=[Measurement.Status.SUBMITTED, Measurement.Status.APPROVED],
+        )
+
     # Counted over the periods not yet ended left out (a few codes) rather than over the ended
     # ones kept (many): the database then reads the country's values of each indicator in one
     # range of an index, instead of probing it once per indicator and period.
     counted = (
-        sent.exclude(period__in=_not_ended(ended))
+        sent()
+        .exclude(period__in=_not_ended(ended))
         .filter(
             indicator__reported_by=Indicator.Reporter.COUNTRIES,
             indicator__plan__period_start__lte=today.year,
@@ -215,8 +234,10 @@ def gaps_of(
         .order_by("plan__code", "order", "code", "pk")
     )
     listed = list(records if limit is None else records[:limit])
+    ended_codes = {p.code for found in ended.values() for p in found}
     present = set(
-        given.filter(indicator__in=[i.pk for i in listed])
+        sent([i.pk for i in listed])
+        .filter(period__in=ended_codes)
         .order_by()
         .values_list("indicator_id", "period")
     )
@@ -279,7 +300,7 @@ def country_page(user: Any, country: Organisation, *, page: Any = 1) -> CountryP
     acts = activity_figures(user, commitments)[None]
     chart = status_chart(acts, _("Commitments by status"))
     listed = list(commitments[:LISTED])
-    values = Paginator(country_values(user, country), ROWS_PER_PAGE).get_page(page)
+    values = values_page(user, country, page)
     gaps, gap_count = gaps_of(user, country)
     return CountryPage(
         country=country,

@@ -110,10 +110,12 @@ class Measurement(VersionedModel):
         ]
         indexes = [
             models.Index(fields=["indicator", "status", "period"]),
-            # A country's page counts its reported periods per indicator from this index alone
-            # (SQLite otherwise probes the unique index once per indicator and period).
+            # A country's page reads its values from this index alone: the periods reported
+            # per indicator (SQLite otherwise probes the unique index once per indicator and
+            # period), and the latest values first.
             models.Index(
-                fields=["country", "indicator", "period", "status"], name="value_country_cover"
+                fields=["country", "indicator", "period", "status", "submitted_at"],
+                name="value_country_cover",
             ),
         ]
         verbose_name = _("indicator value")
