@@ -25,6 +25,7 @@ urlpatterns += i18n_patterns(
     path("", include("rumbo.obligations.urls")),
     path("", include("rumbo.reminders.urls")),
     path("", include("rumbo.jobs.urls")),
+    path("", include("rumbo.reports.urls")),
     prefix_default_language=True,
 )
 

@@ -123,9 +123,9 @@ def country_values(
 def values_page(user: Any, country: Organisation, number: Any) -> Page:
     """One page of `country_values`: the page's values found in the index first (a country
     may have tens of thousands), then only those read as records, in the same order."""
-    ordered = country_values(user, country).values_list("pk", "indicator_id")
+    ordered: Any = country_values(user, country).values_list("pk", "indicator_id")
     page = Paginator(ordered, ROWS_PER_PAGE).get_page(number)
-    found = list(page.object_list)
+    found: list[tuple[int, int]] = list(page.object_list)
     records = country_values(user, country, indicator_ids=[i for _pk, i in found])
     page.object_list = list(records.filter(pk__in=[pk for pk, _i in found]))
     return page

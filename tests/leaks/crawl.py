@@ -125,6 +125,7 @@ ROUTES: dict[str, dict[str, str]] = {
     "obligation-detail": {"pk": "obligation"},
     "calendar_settings": {},
     "job_list": {},
+    "report_request": {},
     "job_detail": {"pk": "job"},
     "job_download": {"pk": "job"},
     "body_calendar": {"code": "body"},

@@ -107,7 +107,8 @@ def _meetings_and_agreements(reader: Any, section: Section, first: dt.date, last
 
 def build_semiannual(reader: Any, params: ReportParams, content: ReportContent) -> None:
     period = params.period
-    assert period is not None and period.half is not None  # params.check
+    if period is None or period.half is None:  # params.check refuses it first
+        raise ReportError("a semiannual report needs a semester: --period YYYY-H1 or YYYY-H2")
     figures = semiannual_figures(reader, period.year, period.half, plan_code=params.plan or None)
     content.title = _("Semi-annual report to the GRCM")
     content.subtitle = _("%(period)s (%(dates)s)") % {
@@ -146,7 +147,8 @@ def _ppt_plans(reader: Any, params: ReportParams, year: int) -> list[Plan]:
 
 def build_ppt_annual(reader: Any, params: ReportParams, content: ReportContent) -> None:
     period = params.period
-    assert period is not None  # params.check
+    if period is None:  # params.check refuses it first
+        raise ReportError("a ppt-annual report needs --period")
     if period.half is not None:
         raise ReportError("a ppt-annual report covers a year: --period YYYY")
     year = period.year

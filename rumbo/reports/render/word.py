@@ -6,11 +6,11 @@ SVG, and no rasteriser ships with Rumbo)."""
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -96,7 +96,7 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 def _run(text: str, bold: bool = False) -> str:
     props = "<w:rPr><w:b/></w:rPr>" if bold else ""
-    clean = escape(NOT_XML.sub("", text))
+    clean = html.escape(NOT_XML.sub("", text), quote=False)  # &, < and > as XML needs
     return f'<w:r>{props}<w:t xml:space="preserve">{clean}</w:t></w:r>'
 
 
