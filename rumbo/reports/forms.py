@@ -32,7 +32,7 @@ def _text(record: Any, field: str) -> str:
 
 
 class ReportForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Report"), choices=KIND_CHOICES)
+    kind = forms.ChoiceField(label=_("Kind of report"), choices=KIND_CHOICES)
     plan = forms.ChoiceField(label=_("Plan"), required=False)
     body = forms.ChoiceField(label=_("Body"), required=False)
     country = forms.ChoiceField(label=_("Country"), required=False)

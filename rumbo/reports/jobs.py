@@ -7,7 +7,7 @@ from typing import Any
 
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 from rumbo.jobs.models import Job
 from rumbo.jobs.registry import JobFailed, Output, Progress, register, scratch_path
@@ -43,8 +43,10 @@ def report_runner(job: Job, progress: Progress) -> Output:
         render(content, fmt, path, progress)
     except ReportError as exc:  # what was asked is no longer there to see (or never was)
         raise JobFailed(_("This report cannot be built as asked.")) from exc
-    name = f"{slugify(content.title)[:80] or REPORT}-{content.generated_on.isoformat()}.{fmt}"
+    scope = [str(job.params.get(k) or "") for k in ("plan", "body", "country", "period")]
+    words = [slugify(content.title)[:60] or REPORT, *(slugify(s) for s in scope if s)]
+    name = f"{'-'.join(words)}-{content.generated_on.isoformat()}.{fmt}"
     return Output(filename=name, content_type=MEDIA_TYPES[fmt], path=path)
 
 
-register(REPORT, report_runner, gettext_lazy("Report"))
+register(REPORT, report_runner, pgettext_lazy("document", "Report"))

@@ -51,7 +51,10 @@ def test_a_plan_report_asked_for_on_its_page_is_prepared_for_its_reader(
     assert done.status_code == 302 and done["Location"].endswith(f"/jobs/{job.pk}/")
     assert (job.kind, job.status, job.language) == ("report", Job.Status.DONE, lang)
     assert job.params == {"kind": "plan", "format": "docx", "plan": "public-plan"}
-    assert job.output_name.endswith(".docx")
+    assert job.output_name.endswith(".docx") and "public-plan" in job.output_name
+    page = client.get(done["Location"]).content.decode()
+    assert ("Informe #" if lang == "es" else "Report #") in page  # a document, not a verb
+    assert ("Tipo de informe" if lang == "es" else "Kind of report") in form.content.decode()
     download = client.get(url("job_download", lang, pk=job.pk))
     text = "\n".join(
         p.text for p in Document(io.BytesIO(b"".join(download.streaming_content))).paragraphs
