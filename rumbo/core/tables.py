@@ -226,22 +226,22 @@ def safe_workbook(target: str | IO[bytes]) -> xlsxwriter.Workbook:
     )
 
 
-def table_xlsx(table: Table, target: io.BytesIO) -> None:
-    """Writes the table to `target` as a workbook: the caption in the first row, the headings
-    (bold, frozen) in the second, numbers as numbers (per cent columns as percentages), text
-    in numeric columns left blank, everything else as text."""
-    book = safe_workbook(target)
-    sheet = book.add_worksheet(sheet_name(table.caption))
+def write_table_sheet(book: xlsxwriter.Workbook, name: str, table: Table) -> None:
+    """Adds the table to `book` as the sheet `name`: the caption in the first row, the
+    headings (bold, frozen) in the second, numbers as numbers (per cent columns as
+    percentages), text in numeric columns left blank, everything else as text."""
+    sheet = book.add_worksheet(name)
     title = book.add_format({"bold": True, "font_size": 12})
     bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
-    for i, name in enumerate(table.columns):
-        texts = [name] + [str(row[i]) for row in table.rows if i < len(row) and row[i] is not None]
+    per_cent = book.add_format({"num_format": "0.0%"})
+    for i, heading in enumerate(table.columns):
+        texts = [str(heading)]
+        texts += [str(row[i]) for row in table.rows[:500] if i < len(row) and row[i] is not None]
         sheet.set_column(i, i, _width(texts))
     sheet.freeze_panes(2, 0)
     sheet.write_string(0, 0, table.caption, title)
-    for i, name in enumerate(table.columns):
-        sheet.write_string(1, i, name, bold)
-    per_cent = book.add_format({"num_format": "0.0%"})
+    for i, heading in enumerate(table.columns):
+        sheet.write_string(1, i, str(heading), bold)
     for r, row in enumerate(table.rows, start=2):
         for i, value in enumerate(row):
             number = to_decimal(value)
@@ -251,6 +251,12 @@ def table_xlsx(table: Table, target: io.BytesIO) -> None:
                 sheet.write_number(r, i, float(number))
             elif value is not None and i not in table.numeric:
                 sheet.write_string(r, i, str(value))
+
+
+def table_xlsx(table: Table, target: io.BytesIO) -> None:
+    """Writes the table to `target` as a workbook of one sheet (see `write_table_sheet`)."""
+    book = safe_workbook(target)
+    write_table_sheet(book, sheet_name(table.caption), table)
     book.close()
 
 

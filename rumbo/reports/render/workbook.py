@@ -11,7 +11,7 @@ from pathlib import Path
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from rumbo.core.tables import Table, safe_workbook, sheet_name, to_decimal
+from rumbo.core.tables import safe_workbook, sheet_name, write_table_sheet
 
 from ..content import ReportContent
 
@@ -27,21 +27,12 @@ def _unique(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def _width(table: Table, i: int) -> float:
-    longest = len(str(table.columns[i]))
-    for row in table.rows[:500]:  # enough to size a column
-        if i < len(row) and row[i] is not None:
-            longest = max(longest, len(str(row[i])))
-    return min(60, max(8, longest + 2))
-
-
 def write_xlsx(content: ReportContent, path: Path, progress: Callable[[int, int], None]) -> None:
     tables = list(content.tables())
     book = safe_workbook(str(path))
     book.set_properties({"title": content.title, "subject": content.subtitle})
     title = book.add_format({"bold": True, "font_size": 14})
     bold = book.add_format({"bold": True, "text_wrap": True, "valign": "top"})
-    per_cent = book.add_format({"num_format": "0.0%"})
     taken: set[str] = set()
     cover = book.add_worksheet(_unique(sheet_name(_("Contents")), taken))
     names = [_unique(sheet_name(t.caption), taken) for t in tables]
@@ -60,21 +51,6 @@ def write_xlsx(content: ReportContent, path: Path, progress: Callable[[int, int]
         cover.write_string(r, 0, name)
         cover.write_string(r, 1, table.caption)
     for done, (name, table) in enumerate(zip(names, tables, strict=True), start=1):
-        sheet = book.add_worksheet(name)
-        for i in range(len(table.columns)):
-            sheet.set_column(i, i, _width(table, i))
-        sheet.freeze_panes(2, 0)
-        sheet.write_string(0, 0, table.caption, title)
-        for i, column in enumerate(table.columns):
-            sheet.write_string(1, i, str(column), bold)
-        for r, row in enumerate(table.rows, start=2):
-            for i, value in enumerate(row):
-                number = to_decimal(value)
-                if number is not None and i in table.percent:
-                    sheet.write_number(r, i, float(number) / 100, per_cent)
-                elif number is not None:
-                    sheet.write_number(r, i, float(number))
-                elif value is not None and i not in table.numeric:
-                    sheet.write_string(r, i, str(value))
+        write_table_sheet(book, name, table)
         progress(done, len(tables))
     book.close()
