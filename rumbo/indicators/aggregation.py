@@ -25,7 +25,7 @@ from django.db.models import QuerySet
 from . import computed, periods, totals
 from .cell import Cell
 from .combining import SUMS, add, group_cell, ratio
-from .models import Indicator, Measurement, MeasurementPart
+from .models import Category, Indicator, Measurement, MeasurementPart
 from .selectors import targets_queryset, values_queryset
 
 Unit = Indicator.Unit
@@ -174,25 +174,26 @@ def _breakdowns(
         return
     ids = [i.pk for i in inds]
     parts = MeasurementPart.objects.filter(measurement__in=values.filter(indicator__in=ids))
-    rows = (
-        parts.values(
-            "measurement__indicator_id",
-            "measurement__period",
-            "category__dimension__code",
-            "category__code",
-        )
+    # Grouped by category id, the categories named afterwards (a few rows): joined in the
+    # grouping, PostgreSQL loops over every dimension and category for each value.
+    rows = list(
+        parts.values("measurement__indicator_id", "measurement__period", "category_id")
         .annotate(**SUMS)
         .order_by()
     )
+    named = Category.objects.filter(pk__in={row["category_id"] for row in rows})
+    names = {
+        pk: (dim, code) for pk, dim, code in named.values_list("pk", "dimension__code", "code")
+    }
     per_period: dict[int, dict[str, dict[str, dict[str, Cell]]]] = defaultdict(
         lambda: defaultdict(lambda: defaultdict(dict))
     )
     for row in rows:
         fig = out[row["measurement__indicator_id"]]
-        cell = group_cell(fig.indicator, row)
-        per_period[fig.indicator.pk][row["category__dimension__code"]][row["category__code"]][
-            row["measurement__period"]
-        ] = cell
+        dim, cat = names[row["category_id"]]
+        per_period[fig.indicator.pk][dim][cat][row["measurement__period"]] = group_cell(
+            fig.indicator, row
+        )
     for ind_id, dims in per_period.items():
         fig = out[ind_id]
         codes = [p.code for p in fig.periods]
