@@ -142,3 +142,19 @@ def _default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture
+def committed(transactional_db):
+    """For code that closes the database connections when it ends, as Django's commands and
+    the task worker do: the test runs outside a test transaction (which PostgreSQL could not
+    use once its connection is closed), and the database is emptied afterwards. The audit
+    log's append-only triggers are in place while the test runs, and lifted for that
+    emptying, as the browser tests do."""
+    from django.db import connection
+
+    from rumbo.core import db_triggers
+
+    db_triggers.install(connection)
+    yield
+    db_triggers.uninstall(connection)

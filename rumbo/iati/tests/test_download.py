@@ -65,7 +65,7 @@ def test_the_command_writes_the_file(full: Any, iati_schema: Any, tmp_path: Any,
 
 
 def test_a_bad_plan_code_says_so_in_one_line_and_writes_nothing(
-    canary: Any, tmp_path: Any, capsys
+    committed: Any, canary: Any, tmp_path: Any, capsys
 ) -> None:
     for code in ("no-such-plan", "closed-plan"):
         out = tmp_path / "plan.xml"

@@ -241,7 +241,7 @@ def test_running_again_is_refused_for_a_job_that_is_done(
 
 @override_settings(TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}})
 def test_the_database_queue_and_its_worker_run_a_job(
-    cast, media, django_capture_on_commit_callbacks
+    committed, cast, media, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         job = job_request(actor=cast.focal, kind="test-echo", params={"n": 3}, language="en")
