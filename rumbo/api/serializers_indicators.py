@@ -303,6 +303,18 @@ class MeasurementFileSerializer(EvidenceSerializer):
         return reverse("measurement_file_download", kwargs={"pk": evidence.pk})
 
 
+# What a value holds that its reporter writes (besides its breakdown and files).
+VALUE_CONTENT = (
+    "value",
+    "numerator",
+    "denominator",
+    "text",
+    "evidence",
+    "comment",
+    "breakdown_note",
+)
+
+
 class MeasurementSerializer(serializers.ModelSerializer):
     indicator = serializers.IntegerField(source="indicator_id", read_only=True)
     plan = serializers.CharField(source="indicator.plan.code", read_only=True)
@@ -325,13 +337,7 @@ class MeasurementSerializer(serializers.ModelSerializer):
             "period_label",
             "country",
             "status",
-            "value",
-            "numerator",
-            "denominator",
-            "text",
-            "evidence",
-            "comment",
-            "breakdown_note",
+            *VALUE_CONTENT,
             "parts",
             "files",
             "review_comment",

@@ -32,6 +32,7 @@ from rumbo.organisations.selectors import organisations_for
 
 from .query import CheckedInputMixin, clean_query
 from .serializers_indicators import (
+    VALUE_CONTENT,
     FigureSerializer,
     IndicatorSerializer,
     MeasurementChangeSerializer,
@@ -361,18 +362,7 @@ class IndicatorValueViewSet(QueryFormsMixin, viewsets.GenericViewSet):
 
     def _current(self, m: Measurement) -> dict[str, Any]:
         """What `m` holds now, as `_save` takes it (a change sends only what changes)."""
-        data: dict[str, Any] = {
-            name: getattr(m, name)
-            for name in (
-                "value",
-                "numerator",
-                "denominator",
-                "text",
-                "evidence",
-                "comment",
-                "breakdown_note",
-            )
-        }
+        data: dict[str, Any] = {name: getattr(m, name) for name in VALUE_CONTENT}
         data["parts"] = [
             {
                 "category_id": p.category_id,
