@@ -158,3 +158,10 @@ def committed(transactional_db):
     db_triggers.install(connection)
     yield
     db_triggers.uninstall(connection)
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    """A media folder of the test's own, so that what is left in it can be counted."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT

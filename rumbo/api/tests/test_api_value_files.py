@@ -33,13 +33,6 @@ def schema() -> dict:
     return SchemaGenerator().get_schema(request=None, public=True)
 
 
-@pytest.fixture
-def media(settings, tmp_path) -> Path:
-    """A media folder of the test's own, so that what is left in it can be counted."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 def files_in(folder: Path) -> list[Path]:
     return [p for p in folder.rglob("*") if p.is_file()] if folder.exists() else []
 

@@ -88,12 +88,6 @@ def stored_files(media: Path) -> list[Path]:
     return sorted(p for p in folder.rglob("*") if p.is_file()) if folder.exists() else []
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 def test_a_job_runs_to_done_and_its_file_is_its_requesters_only(
     cast, media, django_capture_on_commit_callbacks
 ):

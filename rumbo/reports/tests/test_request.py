@@ -16,12 +16,6 @@ from rumbo.testing.http import client_for, url
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 def ask(user, lang, django_capture_on_commit_callbacks, **data):
     client = client_for(user)
     with django_capture_on_commit_callbacks(execute=True):
