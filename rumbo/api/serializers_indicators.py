@@ -360,7 +360,21 @@ class PartInputSerializer(serializers.Serializer):
     denominator = serializers.DecimalField(**OPTIONAL_NUMBER)
 
 
-class MeasurementChangeSerializer(serializers.Serializer):
+class ValueChangeCheckSerializer(serializers.Serializer):
+    """What every change of a value sends besides the change: the version that was read, and
+    why, where a reason is needed."""
+
+    version = serializers.IntegerField(
+        min_value=1, help_text="The value's version that was read (409 if it moved on)."
+    )
+    reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        help_text="Why an approved value, or one in a locked period, changes.",
+    )
+
+
+class MeasurementChangeSerializer(ValueChangeCheckSerializer):
     """A value's figures and notes. A percentage is given by `numerator` and `denominator`
     (its `value` is computed); a number, an amount or yes/no (1/0) by `value`; a qualitative
     value by `text`. `parts` is the breakdown by the indicator's disaggregations."""
@@ -377,14 +391,6 @@ class MeasurementChangeSerializer(serializers.Serializer):
         help_text="Why the breakdown does not add up to the total, when it does not.",
     )
     parts = PartInputSerializer(many=True, required=False)
-    version = serializers.IntegerField(
-        min_value=1, help_text="The version that was read (409 if it moved on)."
-    )
-    reason = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        help_text="Why an approved value, or one in a locked period, changes.",
-    )
 
     def validate_parts(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         categories = {
@@ -439,7 +445,7 @@ class MeasurementFilesSerializer(serializers.Serializer):
     files = MeasurementFileEntrySerializer(many=True)
 
 
-class MeasurementFilesRemoveSerializer(serializers.Serializer):
+class MeasurementFilesRemoveSerializer(ValueChangeCheckSerializer):
     """Files of a value to take off it (`remove_files`, by id), with the `version` of the
     value that was read. A change of the value like any other: under its rules (a country's
     change to a submitted value takes it back to draft; in a locked period only the
@@ -449,14 +455,6 @@ class MeasurementFilesRemoveSerializer(serializers.Serializer):
         child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
         required=False,
         help_text="Ids of the value's files to remove.",
-    )
-    version = serializers.IntegerField(
-        min_value=1, help_text="The value's version that was read (409 if it moved on)."
-    )
-    reason = serializers.CharField(
-        required=False,
-        allow_blank=True,
-        help_text="Why an approved value, or one in a locked period, changes.",
     )
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
